@@ -1,0 +1,7 @@
+import { AccessDeniedNotice } from "@/app/_components/access-notices";
+
+export const metadata = { title: "No access" };
+
+export default function AccessDeniedPage() {
+  return <AccessDeniedNotice />;
+}

@@ -1,0 +1,54 @@
+"use server";
+
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import type { ActionState } from "@/lib/auth/action-state";
+import { formObject } from "@/lib/auth/action";
+import { clearedSessionCookie, sessionCookie, wantsSecureCookies } from "@/lib/auth/cookies";
+import { SESSION_COOKIE } from "@/lib/auth/sessions";
+import { completeSetup, signInWithPassword, signOut, type SignedIn } from "@/lib/auth/sign-in";
+import { AppError } from "@/lib/errors";
+import { logUnexpected } from "@/lib/http/api";
+
+async function startSession(signedIn: SignedIn): Promise<void> {
+  const cookie = sessionCookie(signedIn.token, signedIn.expiresAt, wantsSecureCookies(await headers()));
+  (await cookies()).set(cookie.name, cookie.value, cookie.options);
+}
+
+/** Only same-site paths: `/users`, never `//evil.example` or `https://…`. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/(?![/\\])/.test(next) ? next : "/";
+}
+
+function failure(err: unknown): ActionState {
+  if (err instanceof AppError) return { ok: false, message: err.message, fieldErrors: err.fieldErrors, at: Date.now() };
+  logUnexpected(err);
+  return { ok: false, message: "Something went wrong on the server; its log has the details", at: Date.now() };
+}
+
+export async function loginAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const input = formObject(formData);
+  try {
+    await startSession(await signInWithPassword(input, (await headers()).get("user-agent")));
+  } catch (err) {
+    return failure(err);
+  }
+  redirect(safeNext(input.next));
+}
+
+export async function setupAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  try {
+    await startSession(await completeSetup(formObject(formData), (await headers()).get("user-agent")));
+  } catch (err) {
+    return failure(err);
+  }
+  redirect("/users");
+}
+
+export async function logoutAction(): Promise<void> {
+  const jar = await cookies();
+  await signOut(jar.get(SESSION_COOKIE)?.value);
+  const cleared = clearedSessionCookie(wantsSecureCookies(await headers()));
+  jar.set(cleared.name, cleared.value, cleared.options);
+  redirect("/login");
+}

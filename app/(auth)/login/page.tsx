@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getAuthConfig, getSetupRequired } from "@/lib/auth/sign-in";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const config = getAuthConfig();
+  if (config.cf_access_enabled) {
+    return (
+      <div className="space-y-3 text-center">
+        <h1 className="text-lg font-semibold">Sign in through Cloudflare Access</h1>
+        <p className="text-sm text-zinc-600">
+          This Gatehouse is protected by Cloudflare Access. Open it through your team&apos;s Cloudflare Access application and sign in there; there is no
+          password here.
+        </p>
+      </div>
+    );
+  }
+  if (await getSetupRequired()) redirect("/setup");
+  const { next } = await searchParams;
+  return (
+    <>
+      <h1 className="text-lg font-semibold">Sign in</h1>
+      <p className="mb-6 mt-1 text-sm text-zinc-500">Use your Gatehouse username (or email) and password.</p>
+      <LoginForm next={next ?? ""} />
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+import Link from "next/link";
+import { Card, PageHeader } from "@/app/_components/ui";
+import { requirePageUser } from "@/lib/auth/dal";
+import { listKeys } from "@/lib/keys/queries";
+import { listProviders } from "@/lib/providers/queries";
+import { getUsageTotals } from "@/lib/usage/queries";
+
+export const metadata = { title: "Overview" };
+
+function Stat({ label, value, href }: { label: string; value: string; href: string }) {
+  return (
+    <Link href={href} className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm transition hover:border-zinc-300">
+      <p className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</p>
+      <p className="mt-2 text-2xl font-semibold tabular-nums text-zinc-900">{value}</p>
+    </Link>
+  );
+}
+
+export default async function OverviewPage() {
+  const principal = await requirePageUser();
+  const actor = { userId: principal.userId, role: principal.role };
+  const [totals, keys, providers] = await Promise.all([getUsageTotals({ actor }), listKeys({ actor }), listProviders()]);
+  const activeKeys = keys.filter((k) => k.status === "active").length;
+  return (
+    <>
+      <PageHeader title={`Welcome, ${principal.username}`} description={principal.role === "admin" ? "Everyone's gateway traffic over the last 30 days." : "Your gateway traffic over the last 30 days."} />
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <Stat label="Requests" value={totals.requests.toLocaleString("en")} href="/usage" />
+        <Stat label="Tokens" value={(totals.promptTokens + totals.completionTokens).toLocaleString("en")} href="/usage" />
+        <Stat label="Cost (USD)" value={`$${totals.costUsd.toFixed(4)}`} href="/usage" />
+        <Stat label="Active keys" value={String(activeKeys)} href="/keys" />
+      </div>
+      <Card className="mt-6" title="Call the gateway" description="Point any OpenAI SDK at a provider's gateway URL and use a virtual key.">
+        <div className="space-y-2 px-5 py-4 text-sm">
+          {providers.length === 0 ? (
+            <p className="text-zinc-500">No providers yet.{principal.role === "admin" ? " Add one on the Providers page." : " Ask an admin to add one."}</p>
+          ) : (
+            providers.map((p) => (
+              <div key={p.id} className="flex flex-wrap items-center justify-between gap-2 rounded-lg bg-zinc-50 px-3 py-2">
+                <span className="font-medium text-zinc-800">{p.name}</span>
+                <code className="font-mono text-xs text-zinc-600">{p.gatewayPath}</code>
+              </div>
+            ))
+          )}
+        </div>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,80 @@
+import { getConfig } from "@/lib/config";
+import { AppError, parseOrThrow } from "@/lib/errors";
+import { getUserForLogin, isSetupRequired, setupFirstAdmin, touchLastLogin, type UserDTO } from "@/lib/users/queries";
+import { loginSchema } from "@/lib/users/schemas";
+import { verifyPassword } from "./passwords";
+import { createSession, invalidateSession, sessionIdOf } from "./sessions";
+
+/** Wrong username and wrong password read the same, so neither can be probed. */
+export const BAD_CREDENTIALS = "Incorrect username or password";
+
+function assertBuiltInMode(what: string): void {
+  if (getConfig().cfAccess) {
+    throw new AppError("forbidden", `${what} is turned off: Gatehouse is behind Cloudflare Access, so sign in through Cloudflare`);
+  }
+}
+
+export interface SignedIn {
+  token: string;
+  expiresAt: Date;
+  user: { id: string; username: string; role: "admin" | "user" };
+}
+
+/**
+ * Built-in sign-in with username (or email) and password.
+ * @throws {AppError} forbidden (Cloudflare Access mode), validation, unauthenticated (one generic message).
+ */
+export async function signInWithPassword(input: { username?: unknown; password?: unknown }, userAgent?: string | null): Promise<SignedIn> {
+  assertBuiltInMode("Password sign-in");
+  const { username, password } = parseOrThrow(loginSchema, input);
+  const user = await getUserForLogin({ username });
+  const valid = await verifyPassword(user?.passwordHash ?? null, password);
+  if (!user || !valid) throw new AppError("unauthenticated", BAD_CREDENTIALS);
+  const session = await createSession({ userId: user.id, userAgent });
+  await touchLastLogin({ userId: user.id });
+  return { ...session, user: { id: user.id, username: user.username, role: user.role } };
+}
+
+/**
+ * First-run setup: the first admin, signed in at once.
+ * @throws {AppError} forbidden (Cloudflare Access mode, or setup already done), validation.
+ */
+export async function completeSetup(input: { username?: unknown; password?: unknown; email?: unknown }, userAgent?: string | null): Promise<SignedIn & { admin: UserDTO }> {
+  assertBuiltInMode("First-run setup");
+  const admin = await setupFirstAdmin(input);
+  const session = await createSession({ userId: admin.id, userAgent });
+  await touchLastLogin({ userId: admin.id });
+  return { ...session, user: { id: admin.id, username: admin.username, role: admin.role }, admin };
+}
+
+/** Ends the session a cookie token belongs to (no-op for unknown tokens). */
+export async function signOut(token: string | undefined): Promise<void> {
+  if (token) await invalidateSession(sessionIdOf(token));
+}
+
+/** Public facts about sign-in, for `/api/v1/auth/config` and the login page. */
+export interface AuthConfigDTO {
+  mode: "builtin" | "cloudflare-access";
+  cf_access_enabled: boolean;
+  /** Where "sign out" goes: Cloudflare's logout in Access mode, else our logout endpoint. */
+  logout_url: string;
+  team_domain: string | null;
+  password_login: boolean;
+}
+
+export function getAuthConfig(): AuthConfigDTO {
+  const cf = getConfig().cfAccess;
+  return {
+    mode: cf ? "cloudflare-access" : "builtin",
+    cf_access_enabled: cf !== null,
+    logout_url: cf ? cf.logoutUrl : "/api/v1/auth/logout",
+    team_domain: cf?.teamDomain ?? null,
+    password_login: cf === null,
+  };
+}
+
+/** Whether the setup form should show: built-in mode and no users yet. */
+export async function getSetupRequired(): Promise<boolean> {
+  if (getConfig().cfAccess) return false;
+  return isSetupRequired();
+}

@@ -1,0 +1,155 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+/** People (and automation) who may use Gatehouse. */
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    username: text("username").notNull(),
+    /** Stored lower-cased; unique ignoring case. Cloudflare Access maps the JWT `email` claim to this. */
+    email: text("email"),
+    /** argon2id PHC string; null for Cloudflare-only users. */
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: ["admin", "user"] }).notNull().default("user"),
+    lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("users_username_lower_idx").on(sql`lower(${t.username})`),
+    uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`),
+    check("users_role_check", sql`${t.role} in ('admin', 'user')`),
+  ],
+);
+
+/** Built-in sessions. `id` is the SHA-256 (hex) of the cookie token; the token itself is never stored. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_id_idx").on(t.userId)],
+);
+
+/**
+ * Cloudflare Access service tokens linked to a user. A service-token JWT carries no `email`,
+ * only `common_name` = the token's Client ID; the link says whose rights it acts with.
+ */
+export const accessServiceTokens = pgTable(
+  "access_service_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    clientId: text("client_id").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("access_service_tokens_client_id_idx").on(t.clientId), index("access_service_tokens_user_id_idx").on(t.userId)],
+);
+
+/** One model a provider serves; costs in USD per million tokens. */
+export interface ProviderModel {
+  id: string;
+  contextWindow?: number;
+  maxTokens?: number;
+  inputCostPerMTok?: number;
+  outputCostPerMTok?: number;
+}
+
+/** Upstream LLM APIs. Credentials are AES-256-GCM ciphertext (see lib/crypto/secret-box). */
+export const providers = pgTable(
+  "providers",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** URL slug: `/gateway/<key>/…` */
+    key: text("key").notNull(),
+    name: text("name").notNull(),
+    apiType: text("api_type").notNull(),
+    baseUrl: text("base_url").notNull(),
+    apiKeyEncrypted: text("api_key_encrypted"),
+    /** Cloudflare AI Gateway token for authenticated gateways (`cf-aig-authorization`). */
+    gatewayTokenEncrypted: text("gateway_token_encrypted"),
+    models: jsonb("models").$type<ProviderModel[]>().notNull().default([]),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("providers_key_idx").on(t.key)],
+);
+
+/** Gateway credentials handed to users. Only the SHA-256 of the secret is stored. */
+export const virtualKeys = pgTable(
+  "virtual_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull(),
+    /** First characters of the secret, for recognising a key in lists (`gh_…a1b2`). */
+    displayPrefix: text("display_prefix").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Provider keys this virtual key may use; empty means every provider. */
+    allowedProviders: text("allowed_providers").array().notNull().default(sql`'{}'::text[]`),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("virtual_keys_key_hash_idx").on(t.keyHash), index("virtual_keys_user_id_idx").on(t.userId)],
+);
+
+/** One row per gateway call. */
+export const requestLogs = pgTable(
+  "request_logs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    virtualKeyId: uuid("virtual_key_id").references(() => virtualKeys.id, { onDelete: "set null" }),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    providerId: uuid("provider_id").references(() => providers.id, { onDelete: "set null" }),
+    providerKey: text("provider_key").notNull(),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    model: text("model"),
+    stream: boolean("stream").notNull().default(false),
+    status: integer("status").notNull(),
+    promptTokens: integer("prompt_tokens"),
+    completionTokens: integer("completion_tokens"),
+    cachedTokens: integer("cached_tokens"),
+    /** USD */
+    costUsd: numeric("cost_usd", { precision: 14, scale: 8 }),
+    latencyMs: integer("latency_ms").notNull(),
+    errorExcerpt: text("error_excerpt"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("request_logs_created_at_idx").on(t.createdAt), index("request_logs_user_id_idx").on(t.userId, t.createdAt)],
+);
+
+export type User = typeof users.$inferSelect;
+export type Provider = typeof providers.$inferSelect;
+export type VirtualKey = typeof virtualKeys.$inferSelect;
+export type RequestLog = typeof requestLogs.$inferSelect;

@@ -1,0 +1,210 @@
+import { getActiveKeyBySecret, touchKeyUsed, type GatewayKey } from "@/lib/keys/queries";
+import { getUpstreamProvider, type UpstreamProvider } from "@/lib/providers/queries";
+import { recordRequest } from "@/lib/usage/queries";
+import { logUnexpected } from "@/lib/http/api";
+import { getApiType, type ApiTypeAdapter, type Usage } from "./api-types";
+import { openAIErrorBody } from "./api-types/openai-shared";
+import { observeStream, UsageMeter } from "./usage-meter";
+
+/**
+ * The LLM gateway: `/gateway/<provider-key>/<path>`.
+ *
+ * 1. The virtual key may arrive as `Authorization: Bearer`, `x-api-key`, `x-goog-api-key`
+ *    or `?key=`; it is checked (one indexed lookup by SHA-256) and then every incoming
+ *    credential is dropped.
+ * 2. The provider's real credential is set the way its API type wants, the path is
+ *    rewritten for its base URL, and body and answer stream through unbuffered.
+ * 3. Usage is read as the answer passes; one `request_logs` row is written after the
+ *    answer ends, off the response path.
+ */
+export async function proxyGatewayRequest(req: Request, providerKey: string): Promise<Response> {
+  const started = performance.now();
+  const url = new URL(req.url);
+  const clientPath = clientPathOf(url.pathname);
+  const secret = virtualKeyOf(req.headers, url.searchParams);
+
+  if (!secret) {
+    return errorResponse(401, "Missing virtual key: send it as `Authorization: Bearer sk-gh-…` (or x-api-key)", "missing_api_key");
+  }
+  if (clientPath === null) return errorResponse(400, "Invalid path: '.' and '..' segments are not allowed", "invalid_path");
+
+  const [key, provider] = await Promise.all([getActiveKeyBySecret({ secret }), getUpstreamProvider({ key: providerKey })]);
+  if (!key) return errorResponse(401, "Invalid virtual key: it is unknown, revoked or expired", "invalid_api_key");
+  if (!provider) return errorResponse(404, `No provider with key "${providerKey}"`, "provider_not_found");
+  if (key.allowedProviders.length > 0 && !key.allowedProviders.includes(provider.key)) {
+    return errorResponse(403, `This virtual key may not use provider "${provider.key}"`, "provider_not_allowed");
+  }
+
+  const adapter = getApiType(provider.apiType);
+  const search = searchWithoutKey(url.searchParams);
+  const upstreamUrl = adapter.upstreamUrl(provider.baseUrl, clientPath, search);
+  const headers = forwardedRequestHeaders(req.headers);
+  adapter.authorize(headers, provider);
+
+  const hasBody = req.method !== "GET" && req.method !== "HEAD" && req.body !== null;
+  let upstream: Response;
+  try {
+    upstream = await fetch(upstreamUrl, {
+      method: req.method,
+      headers,
+      body: hasBody ? req.body : undefined,
+      // @ts-expect-error Node's fetch needs duplex for a streamed request body; the DOM type lacks it.
+      duplex: "half",
+      redirect: "manual",
+      signal: req.signal,
+    });
+  } catch (err) {
+    const aborted = req.signal.aborted;
+    const latencyMs = Math.round(performance.now() - started);
+    const message = aborted ? "client closed the request" : `upstream unreachable: ${describeFetchError(err)}`;
+    writeLog({ key, provider, req, clientPath, status: aborted ? 499 : 502, latencyMs, stream: false, usage: null, excerpt: message });
+    return errorResponse(502, `Provider "${provider.key}" could not be reached`, "upstream_unreachable", adapter);
+  }
+
+  const meter = new UsageMeter(upstream.headers.get("content-type"), upstream.status, adapter.readUsage);
+  const finish = (outcome: "complete" | "error" | "cancelled") => {
+    const { usage, excerpt } = meter.finish();
+    const status = outcome === "cancelled" ? 499 : upstream.status;
+    const note = outcome === "complete" ? excerpt : `${outcome === "cancelled" ? "client disconnected" : "upstream stream failed"} mid-answer`;
+    writeLog({ key, provider, req, clientPath, status, latencyMs: Math.round(performance.now() - started), stream: meter.isStream, usage, excerpt: note });
+  };
+  const body = upstream.body ? observeStream(upstream.body, (chunk) => meter.push(chunk), finish) : null;
+  if (!body) finish("complete");
+  return new Response(body, { status: upstream.status, statusText: upstream.statusText, headers: returnedResponseHeaders(upstream.headers) });
+}
+
+/** The part of the path after `/gateway/<key>`, still percent-encoded; null if it has dot segments. */
+function clientPathOf(pathname: string): string | null {
+  const afterGateway = pathname.replace(/^\/gateway\/[^/]*/, "");
+  const segments = afterGateway.split("/");
+  if (segments.some((s) => /^(\.|%2e){1,2}$/i.test(s))) return null;
+  return afterGateway;
+}
+
+function virtualKeyOf(headers: Headers, query: URLSearchParams): string | null {
+  const auth = headers.get("authorization");
+  if (auth) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (match) return match[1]!;
+  }
+  return headers.get("x-api-key")?.trim() || headers.get("x-goog-api-key")?.trim() || query.get("key")?.trim() || null;
+}
+
+function searchWithoutKey(params: URLSearchParams): string {
+  if (!params.has("key")) return params.size > 0 ? `?${params}` : "";
+  const copy = new URLSearchParams(params);
+  copy.delete("key");
+  return copy.size > 0 ? `?${copy}` : "";
+}
+
+// Credentials of any kind, hop-by-hop headers, and what describes the client's connection
+// to us rather than ours to the upstream.
+const DROPPED_REQUEST_HEADERS = new Set([
+  "authorization",
+  "x-api-key",
+  "x-goog-api-key",
+  "cookie",
+  "cf-aig-authorization",
+  "cf-access-jwt-assertion",
+  "cf-access-client-id",
+  "cf-access-client-secret",
+  "host",
+  "connection",
+  "keep-alive",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "content-length",
+  "accept-encoding",
+  "origin",
+  "referer",
+  "forwarded",
+  "x-real-ip",
+]);
+
+function forwardedRequestHeaders(incoming: Headers): Headers {
+  const out = new Headers();
+  for (const [name, value] of incoming) {
+    if (DROPPED_REQUEST_HEADERS.has(name) || name.startsWith("x-forwarded-") || name.startsWith("cf-") || name.startsWith("x-middleware") || name.startsWith("next-")) continue;
+    out.set(name, value);
+  }
+  // Ask for identity so the answer streams through as sent, with no decode/re-encode.
+  out.set("accept-encoding", "identity");
+  return out;
+}
+
+const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "set-cookie", "trailer", "upgrade"]);
+
+function returnedResponseHeaders(upstream: Headers): Headers {
+  const out = new Headers();
+  for (const [name, value] of upstream) {
+    if (!DROPPED_RESPONSE_HEADERS.has(name)) out.set(name, value);
+  }
+  if ((out.get("content-type") ?? "").includes("text/event-stream")) {
+    out.set("cache-control", "no-cache, no-transform");
+    out.set("x-accel-buffering", "no");
+  }
+  return out;
+}
+
+function errorResponse(status: number, message: string, code: string, adapter?: ApiTypeAdapter): Response {
+  const body = adapter ? adapter.errorBody(status, message, code) : openAIErrorBody(status, message, code);
+  return Response.json(body, { status });
+}
+
+function describeFetchError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (err as Error)?.message ?? "unknown error";
+}
+
+function costOf(provider: UpstreamProvider, usage: Usage | null): number | null {
+  if (!usage?.model || usage.promptTokens === null) return null;
+  const model = provider.models.find((m) => m.id === usage.model || usage.model!.startsWith(`${m.id}-`));
+  if (!model || model.inputCostPerMTok === undefined) return null;
+  return (usage.promptTokens * model.inputCostPerMTok + (usage.completionTokens ?? 0) * (model.outputCostPerMTok ?? 0)) / 1_000_000;
+}
+
+function redact(text: string | null, provider: UpstreamProvider): string | null {
+  if (!text) return text;
+  let out = text;
+  for (const secret of [provider.apiKey, provider.gatewayToken]) {
+    if (secret && secret.length >= 8) out = out.split(secret).join("[redacted]");
+  }
+  return out;
+}
+
+function writeLog(entry: {
+  key: GatewayKey;
+  provider: UpstreamProvider;
+  req: Request;
+  clientPath: string;
+  status: number;
+  latencyMs: number;
+  stream: boolean;
+  usage: Usage | null;
+  excerpt: string | null;
+}): void {
+  const { key, provider, usage } = entry;
+  void recordRequest({
+    virtualKeyId: key.id,
+    userId: key.userId,
+    providerId: provider.id,
+    providerKey: provider.key,
+    method: entry.req.method,
+    path: entry.clientPath,
+    model: usage?.model ?? null,
+    stream: entry.stream,
+    status: entry.status,
+    promptTokens: usage?.promptTokens ?? null,
+    completionTokens: usage?.completionTokens ?? null,
+    cachedTokens: usage?.cachedTokens ?? null,
+    costUsd: costOf(provider, usage),
+    latencyMs: entry.latencyMs,
+    errorExcerpt: redact(entry.excerpt, provider),
+  })
+    .then(() => touchKeyUsed({ id: key.id }))
+    .catch(logUnexpected);
+}

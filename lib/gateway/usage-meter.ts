@@ -1,0 +1,128 @@
+import type { Usage } from "./api-types";
+
+const MAX_JSON_BYTES = 4 * 1024 * 1024;
+const MAX_EXCERPT_CHARS = 500;
+
+/**
+ * Reads token usage from an answer as it streams past, without holding the stream up.
+ * JSON bodies are kept (up to 4 MB) and parsed at the end; SSE is split into events as it
+ * arrives and only events that mention usage (or the first, for the model) are parsed.
+ */
+export class UsageMeter {
+  readonly usage: Usage = { model: null, promptTokens: null, completionTokens: null, cachedTokens: null };
+  private readonly decoder = new TextDecoder();
+  private readonly sse: boolean;
+  private readonly json: boolean;
+  private chunks: Uint8Array[] = [];
+  private size = 0;
+  private pending = "";
+  private excerpt = "";
+
+  constructor(
+    contentType: string | null,
+    /** Upstream status: bodies of errors (≥ 400) are kept as an excerpt for the log. */
+    private readonly status: number,
+    private readonly readUsage: (payload: unknown, into: Usage) => void,
+  ) {
+    const type = (contentType ?? "").toLowerCase();
+    this.sse = type.includes("text/event-stream");
+    this.json = !this.sse && type.includes("json");
+  }
+
+  get isStream(): boolean {
+    return this.sse;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.sse) {
+      const text = this.decoder.decode(chunk, { stream: true });
+      if (this.status >= 400 && this.excerpt.length < MAX_EXCERPT_CHARS) this.excerpt += text;
+      this.pending += text;
+      let newline: number;
+      while ((newline = this.pending.indexOf("\n")) !== -1) {
+        this.line(this.pending.slice(0, newline));
+        this.pending = this.pending.slice(newline + 1);
+      }
+      return;
+    }
+    if (this.size < MAX_JSON_BYTES) this.chunks.push(chunk);
+    this.size += chunk.byteLength;
+  }
+
+  private line(raw: string): void {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (!line.startsWith("data:")) return;
+    const data = line.slice(5).trim();
+    if (data === "" || data === "[DONE]") return;
+    if (this.usage.model !== null && !data.includes('"usage"')) return;
+    try {
+      this.readUsage(JSON.parse(data), this.usage);
+    } catch {
+      // not JSON: nothing to read
+    }
+  }
+
+  /** Ends metering; returns the usage and, for error statuses, the start of the body. */
+  finish(): { usage: Usage; excerpt: string | null } {
+    if (this.sse) {
+      if (this.pending) this.line(this.pending);
+      return { usage: this.usage, excerpt: this.status >= 400 ? this.excerpt.slice(0, MAX_EXCERPT_CHARS) : null };
+    }
+    let text = "";
+    if (this.chunks.length > 0 && this.size <= MAX_JSON_BYTES) {
+      text = Buffer.concat(this.chunks).toString("utf8");
+      if (this.json) {
+        try {
+          this.readUsage(JSON.parse(text), this.usage);
+        } catch {
+          // a truncated or non-JSON body has no usage to read
+        }
+      }
+    }
+    this.chunks = [];
+    return { usage: this.usage, excerpt: this.status >= 400 ? text.slice(0, MAX_EXCERPT_CHARS) : null };
+  }
+}
+
+/**
+ * Passes `source` through chunk by chunk (no read-ahead: highWaterMark 0), showing each
+ * chunk to `onChunk`, and calls `onEnd` once with how the stream ended. Cancelling the
+ * result (client gone) cancels the upstream.
+ */
+export function observeStream(
+  source: ReadableStream<Uint8Array>,
+  onChunk: (chunk: Uint8Array) => void,
+  onEnd: (outcome: "complete" | "error" | "cancelled") => void,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let ended = false;
+  const end = (outcome: "complete" | "error" | "cancelled") => {
+    if (ended) return;
+    ended = true;
+    onEnd(outcome);
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            controller.close();
+            end("complete");
+            return;
+          }
+          onChunk(value);
+          controller.enqueue(value);
+        } catch (err) {
+          end("error");
+          controller.error(err);
+        }
+      },
+      cancel(reason) {
+        end("cancelled");
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -1,0 +1,64 @@
+import { AppError } from "@/lib/errors";
+
+/** JSON error body of every `/api/v1` failure: `{ error: { code, message, fields? } }`. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string[]> };
+}
+
+/**
+ * Maps any thrown value to a JSON response. {@link AppError}s say what went wrong;
+ * anything else is logged by name and message only (driver errors can carry query
+ * parameters) and answered with a generic 500.
+ */
+export function errorResponse(err: unknown): Response {
+  if (err instanceof AppError) {
+    const body: ApiErrorBody = { error: { code: err.code, message: err.message, ...(err.fieldErrors ? { fields: err.fieldErrors } : {}) } };
+    return Response.json(body, { status: err.status });
+  }
+  logUnexpected(err);
+  return Response.json({ error: { code: "internal", message: "Something went wrong on the server; its log has the details" } } satisfies ApiErrorBody, {
+    status: 500,
+  });
+}
+
+/** Logs an unexpected error without its attached data (no query parameters, no request bodies). */
+export function logUnexpected(err: unknown): void {
+  const e = err as { name?: string; message?: string; code?: string; stack?: string };
+  const code = e?.code ? ` [${e.code}]` : "";
+  console.error(`gatehouse: unexpected error: ${e?.name ?? "Error"}${code}: ${e?.message ?? String(err)}`);
+  if (e?.stack && process.env.NODE_ENV !== "production") console.error(e.stack.split("\n").slice(1, 6).join("\n"));
+}
+
+/**
+ * Wraps a route handler: returned values become JSON (200, or `status`), thrown errors
+ * become {@link errorResponse}s.
+ */
+export function apiRoute<R extends Request, Ctx>(handler: (req: R, ctx: Ctx) => Promise<Response | unknown>) {
+  return async (req: R, ctx: Ctx): Promise<Response> => {
+    try {
+      const out = await handler(req, ctx);
+      return out instanceof Response ? out : Response.json(out);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+const MAX_JSON_BYTES = 1_000_000;
+
+/**
+ * Reads a JSON request body (at most 1 MB).
+ * @throws {AppError} validation when the body is missing, too large or not JSON.
+ */
+export async function readJson(req: Request): Promise<unknown> {
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > MAX_JSON_BYTES) throw new AppError("validation", "Request body is larger than 1 MB");
+  const text = await req.text();
+  if (text.length > MAX_JSON_BYTES) throw new AppError("validation", "Request body is larger than 1 MB");
+  if (text.trim() === "") throw new AppError("validation", "Request body is empty; send JSON");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("validation", "Request body is not valid JSON");
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Paths anyone may reach: the sign-in pages and the endpoints they call, the
+ * Cloudflare notice pages, the health check and static assets. Everything else
+ * needs a principal (middleware and again in the data-access layer).
+ */
+const PUBLIC_EXACT = new Set([
+  "/login",
+  "/setup",
+  "/api/health",
+  "/api/v1/auth/config",
+  "/api/v1/auth/login",
+  "/api/v1/auth/logout",
+  "/api/v1/auth/setup",
+  "/api/v1/auth/setup-required",
+  "/favicon.ico",
+  "/icon.svg",
+]);
+const PUBLIC_PREFIXES = ["/access/", "/_next/"];
+
+export function isPublicPath(pathname: string): boolean {
+  return PUBLIC_EXACT.has(pathname) || PUBLIC_PREFIXES.some((p) => pathname.startsWith(p));
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * CSRF guard for unsafe methods: when the browser sends `Origin`, its host must be ours
+ * (`X-Forwarded-Host` behind a proxy, else `Host`). Requests without `Origin` come from
+ * non-browser clients, which carry no ambient cookies of a victim.
+ */
+export function isSameOrigin(method: string, headers: Pick<Headers, "get">): boolean {
+  if (SAFE_METHODS.has(method.toUpperCase())) return true;
+  const origin = headers.get("origin");
+  if (!origin) return true;
+  if (origin === "null") return false;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host.toLowerCase();
+  } catch {
+    return false;
+  }
+  const host = (headers.get("x-forwarded-host")?.split(",")[0] ?? headers.get("host") ?? "").trim().toLowerCase();
+  return originHost === host;
+}

@@ -1,0 +1,150 @@
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { randomToken, sha256Hex } from "@/lib/crypto/tokens";
+import { getDb } from "@/lib/db/client";
+import { asUuid } from "@/lib/db/ids";
+import { users, virtualKeys } from "@/lib/db/schema";
+import { AppError, parseOrThrow } from "@/lib/errors";
+import { createKeySchema, type CreateKeyInput } from "./schemas";
+
+/** Virtual keys look like OpenAI's (`sk-…`) so SDKs and tools take them without complaint. */
+export const VIRTUAL_KEY_PREFIX = "sk-gh-";
+
+export interface VirtualKeyDTO {
+  id: string;
+  name: string;
+  /** e.g. `sk-gh-Ab3d…x9Qz`: enough to recognise, useless to use. */
+  displayKey: string;
+  userId: string;
+  username: string;
+  allowedProviders: string[];
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+  status: "active" | "revoked" | "expired";
+}
+
+/** Who is acting: owners see and revoke their own keys; admins, everyone's. */
+export interface Actor {
+  userId: string;
+  role: "admin" | "user";
+}
+
+const columns = {
+  id: virtualKeys.id,
+  name: virtualKeys.name,
+  displayPrefix: virtualKeys.displayPrefix,
+  userId: virtualKeys.userId,
+  username: users.username,
+  allowedProviders: virtualKeys.allowedProviders,
+  expiresAt: virtualKeys.expiresAt,
+  revokedAt: virtualKeys.revokedAt,
+  lastUsedAt: virtualKeys.lastUsedAt,
+  createdAt: virtualKeys.createdAt,
+};
+
+interface Row {
+  id: string;
+  name: string;
+  displayPrefix: string;
+  userId: string;
+  username: string;
+  allowedProviders: string[];
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+}
+
+function toDTO(r: Row): VirtualKeyDTO {
+  const now = Date.now();
+  return {
+    id: r.id,
+    name: r.name,
+    displayKey: r.displayPrefix,
+    userId: r.userId,
+    username: r.username,
+    allowedProviders: r.allowedProviders,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
+    lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    status: r.revokedAt ? "revoked" : r.expiresAt && r.expiresAt.getTime() <= now ? "expired" : "active",
+  };
+}
+
+/** Keys the actor may see, newest first: their own, or (admins) all. */
+export async function listKeys({ actor }: { actor: Actor }): Promise<VirtualKeyDTO[]> {
+  const db = await getDb();
+  const query = db.select(columns).from(virtualKeys).innerJoin(users, eq(users.id, virtualKeys.userId));
+  const rows = await (actor.role === "admin" ? query : query.where(eq(virtualKeys.userId, actor.userId))).orderBy(desc(virtualKeys.createdAt));
+  return rows.map(toDTO);
+}
+
+/**
+ * Issues a virtual key. The secret is returned here once and stored only as SHA-256.
+ * @returns the key's DTO and `secret` (`sk-gh-` + 43 base64url characters, 256 bits).
+ * @throws {AppError} validation; forbidden when a non-admin issues a key to someone else.
+ */
+export async function createKey({ actor, input }: { actor: Actor; input: CreateKeyInput | unknown }): Promise<{ key: VirtualKeyDTO; secret: string }> {
+  const data = parseOrThrow(createKeySchema, input);
+  const ownerId = data.userId ?? actor.userId;
+  if (ownerId !== actor.userId && actor.role !== "admin") throw new AppError("forbidden", "Only admins can issue keys to other users");
+  const secret = VIRTUAL_KEY_PREFIX + randomToken(32);
+  const displayPrefix = `${secret.slice(0, VIRTUAL_KEY_PREFIX.length + 4)}…${secret.slice(-4)}`;
+  const db = await getDb();
+  const [owner] = await db.select({ id: users.id }).from(users).where(eq(users.id, asUuid(ownerId))).limit(1);
+  if (!owner) throw new AppError("validation", "userId: Unknown user", { userId: ["Unknown user"] });
+  const [row] = await db
+    .insert(virtualKeys)
+    .values({ name: data.name, keyHash: sha256Hex(secret), displayPrefix, userId: owner.id, allowedProviders: data.allowedProviders, expiresAt: data.expiresAt ?? null })
+    .returning({ id: virtualKeys.id });
+  const [full] = await db.select(columns).from(virtualKeys).innerJoin(users, eq(users.id, virtualKeys.userId)).where(eq(virtualKeys.id, row!.id));
+  return { key: toDTO(full!), secret };
+}
+
+/**
+ * Revokes a key at once (the gateway checks on every request). Idempotent.
+ * @throws {AppError} not_found (also for other users' keys, so ids cannot be probed).
+ */
+export async function revokeKey({ actor, id }: { actor: Actor; id: string }): Promise<VirtualKeyDTO> {
+  const db = await getDb();
+  const owned = actor.role === "admin" ? eq(virtualKeys.id, asUuid(id)) : and(eq(virtualKeys.id, asUuid(id)), eq(virtualKeys.userId, actor.userId));
+  await db.update(virtualKeys).set({ revokedAt: new Date() }).where(and(owned, isNull(virtualKeys.revokedAt)));
+  const [full] = await db.select(columns).from(virtualKeys).innerJoin(users, eq(users.id, virtualKeys.userId)).where(owned);
+  if (!full) throw new AppError("not_found", "No such key");
+  return toDTO(full);
+}
+
+/** What the gateway needs to know about a presented key. */
+export interface GatewayKey {
+  id: string;
+  userId: string;
+  allowedProviders: string[];
+}
+
+/**
+ * The gateway's lookup: an active (not revoked, not expired) key with this secret, or null.
+ * Constant work per call: one indexed lookup by SHA-256.
+ */
+export async function getActiveKeyBySecret({ secret }: { secret: string }): Promise<GatewayKey | null> {
+  if (!secret.startsWith(VIRTUAL_KEY_PREFIX) || secret.length > 100) return null;
+  const db = await getDb();
+  const [row] = await db
+    .select({ id: virtualKeys.id, userId: virtualKeys.userId, allowedProviders: virtualKeys.allowedProviders, expiresAt: virtualKeys.expiresAt, revokedAt: virtualKeys.revokedAt })
+    .from(virtualKeys)
+    .where(eq(virtualKeys.keyHash, sha256Hex(secret)))
+    .limit(1);
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
+  return { id: row.id, userId: row.userId, allowedProviders: row.allowedProviders };
+}
+
+/** Marks a key used, at most once a minute per key (guarded in SQL, so replicas agree). */
+export async function touchKeyUsed({ id }: { id: string }): Promise<void> {
+  const db = await getDb();
+  const cutoff = new Date(Date.now() - 60_000);
+  await db
+    .update(virtualKeys)
+    .set({ lastUsedAt: new Date() })
+    .where(and(eq(virtualKeys.id, id), or(isNull(virtualKeys.lastUsedAt), lt(virtualKeys.lastUsedAt, cutoff))));
+}

@@ -1,0 +1,341 @@
+import { and, asc, count, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { hashPassword } from "@/lib/auth/passwords";
+import { invalidateUserSessions } from "@/lib/auth/sessions";
+import { getConfig } from "@/lib/config";
+import { getDb, type Db } from "@/lib/db/client";
+import { asUuid } from "@/lib/db/ids";
+import { accessServiceTokens, users, type User } from "@/lib/db/schema";
+import { AppError, conflict, parseOrThrow, uniqueViolation } from "@/lib/errors";
+import {
+  createUserSchema,
+  resetPasswordSchema,
+  serviceTokenLinkSchema,
+  setupSchema,
+  updateUserSchema,
+  type CreateUserInput,
+  type UpdateUserInput,
+} from "./schemas";
+
+/** What pages and the API may show of a user: never the password hash. */
+export interface UserDTO {
+  id: string;
+  username: string;
+  email: string | null;
+  role: "admin" | "user";
+  hasPassword: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+  serviceTokens: ServiceTokenDTO[];
+}
+
+export interface ServiceTokenDTO {
+  id: string;
+  clientId: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+function toDTO(u: User, tokens: ServiceTokenDTO[] = []): UserDTO {
+  return {
+    id: u.id,
+    username: u.username,
+    email: u.email,
+    role: u.role,
+    hasPassword: u.passwordHash !== null,
+    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+    createdAt: u.createdAt.toISOString(),
+    serviceTokens: tokens,
+  };
+}
+
+// Keys for pg_advisory_xact_lock: first-run setup must create exactly one admin
+// even when two requests (or replicas) race.
+const SETUP_LOCK = 727_002;
+const ADMIN_LOCK = 727_003;
+
+/** True while there are no users (the setup form is open). */
+export async function isSetupRequired(): Promise<boolean> {
+  const db = await getDb();
+  const [row] = await db.select({ n: count() }).from(users);
+  return (row?.n ?? 0) === 0;
+}
+
+/** All users, oldest first, with their linked service tokens. */
+export async function listUsers(): Promise<UserDTO[]> {
+  const db = await getDb();
+  const [rows, tokens] = await Promise.all([
+    db.select().from(users).orderBy(asc(users.createdAt), asc(users.username)),
+    db.select().from(accessServiceTokens).orderBy(asc(accessServiceTokens.createdAt)),
+  ]);
+  const byUser = new Map<string, ServiceTokenDTO[]>();
+  for (const t of tokens) {
+    const list = byUser.get(t.userId) ?? [];
+    list.push({ id: t.id, clientId: t.clientId, name: t.name, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null });
+    byUser.set(t.userId, list);
+  }
+  return rows.map((u) => toDTO(u, byUser.get(u.id)));
+}
+
+/** @throws {AppError} not_found */
+export async function getUserById({ id }: { id: string }): Promise<UserDTO> {
+  const db = await getDb();
+  const [row] = await db.select().from(users).where(eq(users.id, asUuid(id))).limit(1);
+  if (!row) throw new AppError("not_found", "No such user");
+  const tokens = await db.select().from(accessServiceTokens).where(eq(accessServiceTokens.userId, row.id));
+  return toDTO(
+    row,
+    tokens.map((t) => ({ id: t.id, clientId: t.clientId, name: t.name, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null })),
+  );
+}
+
+/** The full row for sign-in (includes the hash; never hand it to a page). */
+export async function getUserForLogin({ username }: { username: string }): Promise<User | null> {
+  const db = await getDb();
+  const name = username.trim().toLowerCase();
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(or(eq(sql`lower(${users.username})`, name), eq(sql`lower(${users.email})`, name)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Cloudflare Access: the user whose email equals `email` ignoring case, or null. */
+export async function getUserByEmail({ email }: { email: string }) {
+  const db = await getDb();
+  const [row] = await db
+    .select({ id: users.id, username: users.username, email: users.email, role: users.role, lastLoginAt: users.lastLoginAt })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Cloudflare Access: the user a service token's Client ID is linked to, or null. */
+export async function getUserByServiceToken({ clientId }: { clientId: string }) {
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      id: users.id,
+      username: users.username,
+      email: users.email,
+      role: users.role,
+      lastLoginAt: users.lastLoginAt,
+      tokenId: accessServiceTokens.id,
+      tokenLastUsedAt: accessServiceTokens.lastUsedAt,
+    })
+    .from(accessServiceTokens)
+    .innerJoin(users, eq(users.id, accessServiceTokens.userId))
+    .where(eq(accessServiceTokens.clientId, clientId))
+    .limit(1);
+  return row ?? null;
+}
+
+const SIGN_IN_RECORD_INTERVAL_MS = 5 * 60_000;
+const recentSignInWrites = new Map<string, number>();
+
+/**
+ * Records a sign-in at most once per 5 minutes per user, so that Cloudflare Access
+ * (which proves identity on every request) does not write on every request.
+ * `lastLoginAt` is what the caller just read; the SQL guard keeps replicas in line too.
+ * Fire-and-forget: errors are logged, never thrown.
+ */
+export function recordSignIn({ userId, lastLoginAt, serviceTokenId }: { userId: string; lastLoginAt: Date | null; serviceTokenId?: string }): void {
+  const now = Date.now();
+  if (lastLoginAt && now - lastLoginAt.getTime() < SIGN_IN_RECORD_INTERVAL_MS) return;
+  const previous = recentSignInWrites.get(userId);
+  if (previous !== undefined && now - previous < SIGN_IN_RECORD_INTERVAL_MS) return;
+  recentSignInWrites.set(userId, now);
+  if (recentSignInWrites.size > 10_000) recentSignInWrites.clear();
+  void (async () => {
+    const db = await getDb();
+    const cutoff = new Date(now - SIGN_IN_RECORD_INTERVAL_MS);
+    await db
+      .update(users)
+      .set({ lastLoginAt: new Date(now) })
+      .where(and(eq(users.id, userId), or(isNull(users.lastLoginAt), lt(users.lastLoginAt, cutoff))));
+    if (serviceTokenId) {
+      await db.update(accessServiceTokens).set({ lastUsedAt: new Date(now) }).where(eq(accessServiceTokens.id, serviceTokenId));
+    }
+  })().catch((err) => console.error("gatehouse: recording sign-in failed:", (err as Error).message));
+}
+
+/** Sets last sign-in now (built-in login: one write per login is fine). */
+export async function touchLastLogin({ userId }: { userId: string }): Promise<void> {
+  const db = await getDb();
+  await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
+}
+
+function translateUniqueViolation(err: unknown): never {
+  const constraint = uniqueViolation(err);
+  if (constraint?.includes("email")) throw conflict("email", "Another user already has this email");
+  if (constraint?.includes("username")) throw conflict("username", "This username is taken");
+  if (constraint?.includes("client_id")) throw conflict("clientId", "This service token is already linked to a user");
+  throw err;
+}
+
+/**
+ * Creates a user.
+ * In built-in mode a password is required (it is the only way in); with Cloudflare
+ * Access it is optional and the email is required (it is the only way in there).
+ * @throws {AppError} validation (400) or conflict (409: username or email taken).
+ */
+export async function createUser(input: CreateUserInput | unknown): Promise<UserDTO> {
+  const data = parseOrThrow(createUserSchema, input);
+  const cfMode = getConfig().cfAccess !== null;
+  if (!cfMode && !data.password) throw new AppError("validation", "password: Enter a password", { password: ["Enter a password"] });
+  if (cfMode && !data.email) {
+    throw new AppError("validation", "email: Enter the email this person signs in to Cloudflare Access with", {
+      email: ["Enter the email this person signs in to Cloudflare Access with"],
+    });
+  }
+  const passwordHash = data.password ? await hashPassword(data.password) : null;
+  const db = await getDb();
+  try {
+    const [row] = await db.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: data.role }).returning();
+    return toDTO(row!);
+  } catch (err) {
+    translateUniqueViolation(err);
+  }
+}
+
+/**
+ * First-run setup: creates the first admin only while there are no users.
+ * Serialised by an advisory lock, so concurrent setups create exactly one admin.
+ * @throws {AppError} forbidden (403) when setup is already done; validation (400).
+ */
+export async function setupFirstAdmin(input: { username?: unknown; password?: unknown; email?: unknown }): Promise<UserDTO> {
+  const data = parseOrThrow(setupSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK})`);
+    const [existing] = await tx.select({ n: count() }).from(users);
+    if ((existing?.n ?? 0) > 0) throw new AppError("forbidden", "Setup is already complete; sign in instead");
+    const [row] = await tx.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: "admin" }).returning();
+    return toDTO(row!);
+  });
+}
+
+/** Locks all admin rows and throws if `userId` is the last admin. Call inside a transaction. */
+async function assertNotLastAdmin(tx: Db, userId: string, action: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_LOCK})`);
+  const admins = await tx.select({ id: users.id }).from(users).where(eq(users.role, "admin"));
+  if (admins.length <= 1 && admins.some((a) => a.id === userId)) {
+    throw new AppError("conflict", `The last admin cannot be ${action}; make another user an admin first`);
+  }
+}
+
+/**
+ * Changes a user's email (set or clear) and/or role.
+ * @throws {AppError} not_found, validation, conflict (email taken; last admin demoted).
+ */
+export async function updateUser({ id, input }: { id: string; input: UpdateUserInput | unknown }): Promise<UserDTO> {
+  const data = parseOrThrow(updateUserSchema, input);
+  const db = await getDb();
+  try {
+    const row = await db.transaction(async (tx) => {
+      if (data.role === "user") await assertNotLastAdmin(tx as unknown as Db, asUuid(id), "demoted");
+      const set: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
+      if (data.email !== undefined) set.email = data.email;
+      if (data.role !== undefined) set.role = data.role;
+      const [updated] = await tx.update(users).set(set).where(eq(users.id, asUuid(id))).returning();
+      if (!updated) throw new AppError("not_found", "No such user");
+      return updated;
+    });
+    return getUserById({ id: row.id });
+  } catch (err) {
+    translateUniqueViolation(err);
+  }
+}
+
+/**
+ * Sets a new password and ends all of the user's sessions.
+ * @throws {AppError} not_found, validation.
+ */
+export async function resetPassword({ id, password }: { id: string; password: unknown }): Promise<void> {
+  const data = parseOrThrow(resetPasswordSchema, { password });
+  const passwordHash = await hashPassword(data.password);
+  const db = await getDb();
+  const [row] = await db.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, asUuid(id))).returning({ id: users.id });
+  if (!row) throw new AppError("not_found", "No such user");
+  await invalidateUserSessions(row.id);
+}
+
+/**
+ * Deletes a user with their sessions, virtual keys and service-token links (FK cascade);
+ * their request logs stay, detached.
+ * @throws {AppError} not_found, conflict (last admin).
+ */
+export async function deleteUser({ id }: { id: string }): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await assertNotLastAdmin(tx as unknown as Db, asUuid(id), "deleted");
+    const [row] = await tx.delete(users).where(eq(users.id, asUuid(id))).returning({ id: users.id });
+    if (!row) throw new AppError("not_found", "No such user");
+  });
+}
+
+/**
+ * Links a Cloudflare Access service token (by Client ID) to a user.
+ * @throws {AppError} not_found, validation, conflict (already linked).
+ */
+export async function linkServiceToken({ userId, clientId, name }: { userId: string; clientId: unknown; name?: unknown }): Promise<ServiceTokenDTO> {
+  const data = parseOrThrow(serviceTokenLinkSchema, { clientId, name });
+  await getUserById({ id: userId });
+  const db = await getDb();
+  try {
+    const [row] = await db
+      .insert(accessServiceTokens)
+      .values({ userId: asUuid(userId), clientId: data.clientId, name: data.name ?? data.clientId.slice(0, 12) })
+      .returning();
+    return { id: row!.id, clientId: row!.clientId, name: row!.name, createdAt: row!.createdAt.toISOString(), lastUsedAt: null };
+  } catch (err) {
+    translateUniqueViolation(err);
+  }
+}
+
+/** @throws {AppError} not_found */
+export async function unlinkServiceToken({ id }: { id: string }): Promise<void> {
+  const db = await getDb();
+  const [row] = await db.delete(accessServiceTokens).where(eq(accessServiceTokens.id, asUuid(id))).returning({ id: accessServiceTokens.id });
+  if (!row) throw new AppError("not_found", "No such service token link");
+}
+
+/**
+ * CLI bootstrap: creates an admin, or on an existing admin sets the email.
+ * @returns what happened, for the CLI to print.
+ * @throws {AppError} validation, conflict (username belongs to a non-admin; email taken).
+ */
+export async function ensureAdmin(input: { username: string; password: string; email?: string }): Promise<{ created: boolean; user: UserDTO }> {
+  const data = parseOrThrow(setupSchema, input);
+  const existing = await getUserForLogin({ username: data.username });
+  if (existing && existing.username.toLowerCase() === data.username.toLowerCase()) {
+    if (existing.role !== "admin") {
+      throw new AppError("conflict", `user ${existing.username} exists and is not an admin; change the role on the Users page`);
+    }
+    if (data.email && data.email !== existing.email) {
+      return { created: false, user: await updateUser({ id: existing.id, input: { email: data.email } }) };
+    }
+    return { created: false, user: toDTO(existing) };
+  }
+  const passwordHash = await hashPassword(data.password);
+  const db = await getDb();
+  try {
+    const [row] = await db.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: "admin" }).returning();
+    return { created: true, user: toDTO(row!) };
+  } catch (err) {
+    translateUniqueViolation(err);
+  }
+}
+
+/**
+ * CLI: sets a user's password by username and ends their sessions.
+ * @throws {AppError} not_found, validation.
+ */
+export async function resetPasswordByUsername({ username, password }: { username: string; password: string }): Promise<void> {
+  const user = await getUserForLogin({ username });
+  if (!user || user.username.toLowerCase() !== username.trim().toLowerCase()) throw new AppError("not_found", `no user named ${username}`);
+  await resetPassword({ id: user.id, password });
+}

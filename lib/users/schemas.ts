@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+/** Turns the empty string a blank form field sends into `undefined`. */
+export const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+export const usernameSchema = z
+  .string({ error: "Enter a username" })
+  .trim()
+  .min(3, "Username must be at least 3 characters")
+  .max(64, "Username must be at most 64 characters")
+  .regex(/^[A-Za-z0-9._@+-]+$/, "Username may use letters, digits and . _ @ + - only");
+
+export const emailSchema = z
+  .string({ error: "Enter an email address" })
+  .trim()
+  .toLowerCase()
+  .max(254, "Email must be at most 254 characters")
+  .pipe(z.email("Enter a valid email address, like ada@example.com"));
+
+export const passwordSchema = z
+  .string({ error: "Enter a password" })
+  .min(8, "Password must be at least 8 characters")
+  .max(256, "Password must be at most 256 characters");
+
+export const roleSchema = z.enum(["admin", "user"], { error: "Role must be admin or user" });
+
+export const createUserSchema = z.object({
+  username: usernameSchema,
+  email: z.preprocess(blankToUndefined, emailSchema.optional()),
+  password: z.preprocess(blankToUndefined, passwordSchema.optional()),
+  role: z.preprocess(blankToUndefined, roleSchema.default("user")),
+});
+export type CreateUserInput = z.input<typeof createUserSchema>;
+
+/** `email: null` (or "") clears the email. */
+export const updateUserSchema = z
+  .object({
+    email: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? null : v), emailSchema.nullable().optional()),
+    role: roleSchema.optional(),
+  })
+  .refine((v) => v.email !== undefined || v.role !== undefined, { message: "Nothing to change: send email and/or role" });
+export type UpdateUserInput = z.input<typeof updateUserSchema>;
+
+export const resetPasswordSchema = z.object({ password: passwordSchema });
+
+export const setupSchema = z.object({
+  username: usernameSchema,
+  password: passwordSchema,
+  email: z.preprocess(blankToUndefined, emailSchema.optional()),
+});
+
+export const loginSchema = z.object({
+  username: z.string({ error: "Enter your username" }).trim().min(1, "Enter your username").max(254),
+  password: z.string({ error: "Enter your password" }).min(1, "Enter your password").max(256),
+});
+
+export const serviceTokenLinkSchema = z.object({
+  clientId: z
+    .string({ error: "Enter the service token's Client ID" })
+    .trim()
+    .min(8, "Client ID looks too short")
+    .max(128, "Client ID looks too long")
+    .regex(/^[A-Za-z0-9._-]+$/, "Client ID is letters, digits, dots, dashes (e.g. 88bf3b6d86161464f6509f7219099e57.access)"),
+  name: z.preprocess(blankToUndefined, z.string().trim().max(100, "Name must be at most 100 characters").optional()),
+});
