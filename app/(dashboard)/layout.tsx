@@ -1,4 +1,5 @@
 import { logoutAction } from "@/app/(auth)/actions";
+import { Toaster } from "@/app/_components/toaster";
 import { Logo } from "@/app/_components/ui";
 import { requirePageUser } from "@/lib/auth/dal";
 import { getAuthConfig } from "@/lib/auth/sign-in";
@@ -44,7 +45,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </div>
       </aside>
       <main className="min-w-0 flex-1 px-8 py-8">
-        <div className="mx-auto max-w-6xl">{children}</div>
+        <div className="mx-auto max-w-6xl">
+          <Toaster>{children}</Toaster>
+        </div>
       </main>
     </div>
   );

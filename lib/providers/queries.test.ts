@@ -1,0 +1,85 @@
+import { sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { providers } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { buildCompatBaseUrl, parseCompatBaseUrl } from "./cloudflare-ai-gateway";
+import { createProvider, getUpstreamProvider, listProviders, updateProvider } from "./queries";
+
+const ACCOUNT = "0123456789abcdef0123456789abcdef";
+
+beforeEach(async () => {
+  const db = await getDb();
+  await db.execute(sql`truncate table providers cascade`);
+});
+
+async function caught(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as AppError;
+  }
+  throw new Error("expected an error");
+}
+
+describe("Cloudflare AI Gateway URLs", () => {
+  it("assembles and parses back the /compat base URL", () => {
+    const url = buildCompatBaseUrl("https://gateway.ai.cloudflare.com", ACCOUNT.toUpperCase(), "my-gateway");
+    expect(url).toBe(`https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/my-gateway/compat`);
+    expect(parseCompatBaseUrl(url)).toEqual({ accountId: ACCOUNT, gatewayId: "my-gateway" });
+    expect(parseCompatBaseUrl("https://api.openai.com/v1")).toBeNull();
+    expect(parseCompatBaseUrl(`https://gateway.ai.cloudflare.com/v1/not-hex/gw/compat`)).toBeNull();
+  });
+});
+
+describe("providers", () => {
+  it("creates a Cloudflare AI Gateway provider from Account ID and Gateway, and gives them back on read", async () => {
+    const p = await createProvider({ apiType: "cloudflare-ai-gateway", key: "cf", name: "Cloudflare", accountId: ACCOUNT, gatewayId: "prod", apiKey: "sk-upstream-secret", models: "openai/gpt-4o-mini 0.15 0.6\nworkers-ai/@cf/meta/llama-3.1-8b-instruct" });
+    expect(p.baseUrl).toBe(`https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/prod/compat`);
+    expect(p).toMatchObject({ accountId: ACCOUNT, gatewayId: "prod", hasApiKey: true, hasGatewayToken: false });
+    expect(p.models.map((m) => m.qualifiedId)).toEqual(["cf/openai/gpt-4o-mini", "cf/workers-ai/@cf/meta/llama-3.1-8b-instruct"]);
+    expect(p.models[0]).toMatchObject({ inputCostPerMTok: 0.15, outputCostPerMTok: 0.6 });
+    const edited = await updateProvider({ id: p.id, input: { gatewayId: "staging" } });
+    expect(edited.baseUrl).toBe(`https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/staging/compat`);
+    expect(edited.accountId).toBe(ACCOUNT);
+  });
+
+  it("encrypts API keys at rest and never returns them", async () => {
+    const p = await createProvider({ apiType: "openai-completions", key: "openai", name: "OpenAI", baseUrl: "https://api.openai.com/v1/", apiKey: "sk-upstream-secret", models: [] });
+    expect(p.baseUrl).toBe("https://api.openai.com/v1");
+    expect(JSON.stringify(p)).not.toContain("sk-upstream-secret");
+    expect(JSON.stringify(await listProviders())).not.toContain("sk-upstream-secret");
+    const db = await getDb();
+    const [row] = await db.select().from(providers);
+    expect(row!.apiKeyEncrypted).not.toContain("sk-upstream-secret");
+    expect((await getUpstreamProvider({ key: "openai" }))!.apiKey).toBe("sk-upstream-secret");
+    // Blank keeps the stored key; null removes it.
+    await updateProvider({ id: p.id, input: { apiKey: "", name: "OpenAI (prod)" } });
+    expect((await getUpstreamProvider({ key: "openai" }))!.apiKey).toBe("sk-upstream-secret");
+    await updateProvider({ id: p.id, input: { apiKey: null } });
+    expect((await getUpstreamProvider({ key: "openai" }))!.apiKey).toBeNull();
+  });
+
+  it.each([
+    [{ apiType: "cloudflare-ai-gateway", key: "cf", name: "x", accountId: "abc", gatewayId: "gw" }, "accountId"],
+    [{ apiType: "cloudflare-ai-gateway", key: "cf", name: "x", accountId: ACCOUNT, gatewayId: "bad gateway" }, "gatewayId"],
+    [{ apiType: "openai-completions", key: "Bad Key", name: "x", baseUrl: "https://a.example" }, "key"],
+    [{ apiType: "openai-completions", key: "ok", name: "x", baseUrl: "ftp://a.example" }, "baseUrl"],
+    [{ apiType: "openai-completions", key: "ok", name: "x", baseUrl: "https://user:pw@a.example" }, "baseUrl"],
+    [{ apiType: "openai-completions", key: "ok", name: "x", baseUrl: "https://a.example", models: "gpt-4o\ngpt-4o" }, "models"],
+    [{ apiType: "telepathy", key: "ok", name: "x" }, "apiType"],
+  ])("refuses %o, naming the field", async (input, field) => {
+    const err = await caught(createProvider(input));
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.status).toBe(400);
+    expect(Object.keys(err.fieldErrors ?? {}).some((k) => k === field || k.startsWith(`${field}.`))).toBe(true);
+    expect(await listProviders()).toHaveLength(0);
+  });
+
+  it("keeps provider keys unique", async () => {
+    await createProvider({ apiType: "openai-completions", key: "dup", name: "A", baseUrl: "https://a.example/v1" });
+    const err = await caught(createProvider({ apiType: "openai-completions", key: "dup", name: "B", baseUrl: "https://b.example/v1" }));
+    expect(err.status).toBe(409);
+    expect(err.fieldErrors).toEqual({ key: ["Another provider already uses this key"] });
+  });
+});
