@@ -1,12 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { resolvePrincipal } from "@/lib/auth/principal";
 import { getConfig } from "@/lib/config";
-import { isPublicPath, isSameOrigin } from "@/lib/http/request-policy";
+import { isPublicPath, isSameOrigin, publicOrigin } from "@/lib/http/request-policy";
 
 /**
  * The door. Resolves the principal with the same function the data-access layer uses,
- * and stops a request early: 401/403 JSON for `/api/`, the login page, Cloudflare notice or
- * access-denied page for browsers. Pages and handlers check again (lib/auth/dal.ts).
+ * and stops a request early: 401/403 JSON for `/api/`, a redirect to the login page in
+ * built-in mode. Pages and handlers check again (lib/auth/dal.ts); in Cloudflare Access mode
+ * that second check renders the notice pages.
  * `/gateway/…` is outside the matcher: it authenticates by virtual key.
  */
 export async function middleware(req: NextRequest): Promise<NextResponse> {
@@ -25,12 +26,17 @@ export async function middleware(req: NextRequest): Promise<NextResponse> {
 
   if (isApi) return deny(true, resolution.status, resolution.code, resolution.message);
   if (resolution.status === 401 && !getConfig().cfAccess) {
-    const login = new URL("/login", req.url);
+    // Built on the host the browser used: req.url carries the server's own hostname
+    // (often localhost), which is wrong behind a proxy or tunnel.
+    const login = new URL("/login", publicOrigin(req.headers, req.url));
     if (pathname !== "/") login.searchParams.set("next", pathname + req.nextUrl.search);
     return NextResponse.redirect(login);
   }
-  const page = resolution.status === 403 ? "/access/denied" : resolution.status === 503 ? "/access/unavailable" : "/access/required";
-  return NextResponse.rewrite(new URL(page, req.url), { status: resolution.status });
+  // Cloudflare Access pages: the page's own data-access check renders the Cloudflare notice
+  // (401) or the access-denied page (403) through unauthorized()/forbidden(), which set the
+  // status natively. A middleware rewrite would not: Next.js builds req.url with its own
+  // hostname, and a rewrite to another host is proxied as external and answered 200.
+  return NextResponse.next();
 }
 
 function deny(json: boolean, status: number, code: string, message: string): NextResponse {

@@ -2,7 +2,7 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import type { ActionState } from "@/lib/auth/action-state";
+import { echoValues, type ActionState } from "@/lib/auth/action-state";
 import { formObject } from "@/lib/auth/action";
 import { clearedSessionCookie, sessionCookie, wantsSecureCookies } from "@/lib/auth/cookies";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
@@ -20,10 +20,11 @@ function safeNext(next: string | undefined): string {
   return next && /^\/(?![/\\])/.test(next) ? next : "/";
 }
 
-function failure(err: unknown): ActionState {
-  if (err instanceof AppError) return { ok: false, message: err.message, fieldErrors: err.fieldErrors, at: Date.now() };
+function failure(err: unknown, input: Record<string, string>): ActionState {
+  const values = echoValues(input);
+  if (err instanceof AppError) return { ok: false, message: err.message, fieldErrors: err.fieldErrors, values, at: Date.now() };
   logUnexpected(err);
-  return { ok: false, message: "Something went wrong on the server; its log has the details", at: Date.now() };
+  return { ok: false, message: "Something went wrong on the server; its log has the details", values, at: Date.now() };
 }
 
 export async function loginAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
@@ -31,16 +32,17 @@ export async function loginAction(_prev: ActionState, formData: FormData): Promi
   try {
     await startSession(await signInWithPassword(input, (await headers()).get("user-agent")));
   } catch (err) {
-    return failure(err);
+    return failure(err, input);
   }
   redirect(safeNext(input.next));
 }
 
 export async function setupAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const input = formObject(formData);
   try {
-    await startSession(await completeSetup(formObject(formData), (await headers()).get("user-agent")));
+    await startSession(await completeSetup(input, (await headers()).get("user-agent")));
   } catch (err) {
-    return failure(err);
+    return failure(err, input);
   }
   redirect("/users");
 }

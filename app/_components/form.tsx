@@ -32,6 +32,7 @@ export function Field({
           errors ? "border-red-400 focus:border-red-500 focus:ring-red-100" : "border-zinc-300 focus:border-zinc-500 focus:ring-zinc-100",
         )}
         {...input}
+        {...(state?.values?.[name] !== undefined && input.type !== "password" && input.value === undefined ? { defaultValue: state.values[name] } : {})}
       />
       {errors ? (
         <p id={`${id}-error`} className="mt-1.5 text-xs text-red-600" role="alert">
@@ -71,6 +72,7 @@ export function TextArea({
           errors.length > 0 ? "border-red-400 focus:ring-red-100" : "border-zinc-300 focus:border-zinc-500 focus:ring-zinc-100",
         )}
         {...input}
+        {...(state?.values?.[name] !== undefined && input.value === undefined ? { defaultValue: state.values[name] } : {})}
       />
       {errors.length > 0 ? (
         <p className="mt-1.5 text-xs text-red-600" role="alert">
@@ -101,6 +103,7 @@ export function Select({
         name={name}
         className="mt-1.5 block w-full rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs outline-none focus:border-zinc-500 focus:ring-2 focus:ring-zinc-100"
         {...select}
+        {...(state?.values?.[name] !== undefined && select.value === undefined ? { defaultValue: state.values[name] } : {})}
       >
         {children}
       </select>

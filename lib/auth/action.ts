@@ -2,7 +2,7 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import { AppError } from "@/lib/errors";
 import { logUnexpected } from "@/lib/http/api";
-import type { ActionState } from "./action-state";
+import { echoValues, type ActionState } from "./action-state";
 import type { Principal } from "./principal";
 import { requireAdmin, requireUser } from "./dal";
 
@@ -24,15 +24,16 @@ type ActionBody = (principal: Principal, input: Record<string, string>) => Promi
  */
 function action(authorize: () => Promise<Principal>, body: ActionBody, revalidate: string[]) {
   return async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
+    const input = formObject(formData);
     try {
       const principal = await authorize();
-      const result = (await body(principal, formObject(formData))) ?? {};
+      const result = (await body(principal, input)) ?? {};
       for (const path of revalidate) revalidatePath(path);
       return { ok: true, message: result.message, data: result.data, at: Date.now() };
     } catch (err) {
-      if (err instanceof AppError) return { ok: false, message: err.message, fieldErrors: err.fieldErrors, at: Date.now() };
+      if (err instanceof AppError) return { ok: false, message: err.message, fieldErrors: err.fieldErrors, values: echoValues(input), at: Date.now() };
       logUnexpected(err);
-      return { ok: false, message: "Something went wrong on the server; its log has the details", at: Date.now() };
+      return { ok: false, message: "Something went wrong on the server; its log has the details", values: echoValues(input), at: Date.now() };
     }
   };
 }

@@ -39,6 +39,7 @@ export async function requirePageUser(): Promise<Principal> {
   const resolution = await getResolution();
   if (resolution.ok) return resolution.principal;
   if (resolution.status === 403) forbidden();
+  if (resolution.status === 503) redirect("/access/unavailable");
   if (!getConfig().cfAccess) redirect("/login");
   unauthorized();
 }

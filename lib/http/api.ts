@@ -50,15 +50,18 @@ const MAX_JSON_BYTES = 1_000_000;
  * Reads a JSON request body (at most 1 MB).
  * @throws {AppError} validation when the body is missing, too large or not JSON.
  */
-export async function readJson(req: Request): Promise<unknown> {
+export async function readJson(req: Request): Promise<Record<string, unknown>> {
   const length = Number(req.headers.get("content-length") ?? "0");
   if (length > MAX_JSON_BYTES) throw new AppError("validation", "Request body is larger than 1 MB");
   const text = await req.text();
   if (text.length > MAX_JSON_BYTES) throw new AppError("validation", "Request body is larger than 1 MB");
   if (text.trim() === "") throw new AppError("validation", "Request body is empty; send JSON");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError("validation", "Request body is not valid JSON");
   }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new AppError("validation", "Request body must be a JSON object");
+  return value as Record<string, unknown>;
 }

@@ -42,3 +42,16 @@ export function isSameOrigin(method: string, headers: Pick<Headers, "get">): boo
   const host = (headers.get("x-forwarded-host")?.split(",")[0] ?? headers.get("host") ?? "").trim().toLowerCase();
   return originHost === host;
 }
+
+/**
+ * The origin the client used: `X-Forwarded-Proto`/`X-Forwarded-Host` (set by proxies, and
+ * by Next.js itself from `Host`), else the request URL's. For redirects only, which go back
+ * to the same client, so a forged Host header can only misdirect its own sender.
+ */
+export function publicOrigin(headers: Pick<Headers, "get">, requestUrl: string): string {
+  const fallback = new URL(requestUrl);
+  const host = (headers.get("x-forwarded-host") ?? headers.get("host"))?.split(",")[0]?.trim();
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+  if (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) return fallback.origin;
+  return `${proto === "https" || proto === "http" ? proto : fallback.protocol.slice(0, -1)}://${host}`;
+}

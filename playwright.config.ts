@@ -1,0 +1,53 @@
+import { defineConfig } from "@playwright/test";
+import { E2E } from "./e2e/fixtures/ports";
+
+// End-to-end: the built app (`next build` first) in two modes, in Debian's Chromium,
+// against a loopback fake Cloudflare (Access JWKS + AI Gateway). See README "Tests".
+const tsx = "node node_modules/tsx/dist/cli.mjs";
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.spec.ts",
+  outputDir: "test-results",
+  workers: 1,
+  fullyParallel: false,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"]],
+  use: {
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  projects: [
+    // The first-run flow needs the fresh database, so it runs before the rest of the project.
+    { name: "builtin-first-run", testDir: "e2e/builtin", testMatch: "first-run.spec.ts", use: { baseURL: `http://127.0.0.1:${E2E.builtinPort}` } },
+    { name: "builtin", testDir: "e2e/builtin", testIgnore: "first-run.spec.ts", dependencies: ["builtin-first-run"], use: { baseURL: `http://127.0.0.1:${E2E.builtinPort}` } },
+    { name: "cloudflare-access", testDir: "e2e/cloudflare-access", use: { baseURL: `http://127.0.0.1:${E2E.cloudflarePort}` } },
+  ],
+  webServer: [
+    {
+      command: `${tsx} e2e/fixtures/fake-cloudflare-server.ts`,
+      url: `${E2E.fakeCloudflareUrl}/cdn-cgi/access/certs`,
+      env: { FAKE_CF_PORT: String(E2E.fakeCloudflarePort), FAKE_CF_AUD: E2E.aud },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `${tsx} e2e/fixtures/start-app.ts builtin ${E2E.builtinPort}`,
+      url: `http://127.0.0.1:${E2E.builtinPort}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    },
+    {
+      command: `${tsx} e2e/fixtures/start-app.ts cloudflare-access ${E2E.cloudflarePort}`,
+      url: `http://127.0.0.1:${E2E.cloudflarePort}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    },
+  ],
+});
