@@ -1,7 +1,8 @@
 import { getConfig, type CfAccessConfig } from "@/lib/config";
 import { getUserByEmail, getUserByServiceToken, recordSignIn } from "@/lib/users/queries";
 import { createAccessKeySet, createAccessVerifier, type AccessVerifier, isAccessTokenError } from "./cloudflare-access";
-import { SESSION_COOKIE, validateSessionToken } from "./sessions";
+import { cachedUser } from "./principal-cache";
+import { SESSION_COOKIE, sessionIdOf, validateSessionToken } from "./sessions";
 
 /**
  * The one answer to "who is asking". `middleware.ts` calls {@link resolvePrincipal} to stop
@@ -76,12 +77,15 @@ export async function resolvePrincipal(source: CredentialSource): Promise<Resolu
 async function resolveSession(source: CredentialSource): Promise<Resolution> {
   const token = source.cookies.get(SESSION_COOKIE)?.value;
   if (!token) return { ok: false, status: 401, code: "unauthenticated", message: "Sign in to continue" };
-  const session = await validateSessionToken(token);
-  if (!session) return { ok: false, status: 401, code: "unauthenticated", message: "Your session has ended; sign in again" };
-  const { user } = session;
+  const sessionId = sessionIdOf(token);
+  const user = await cachedUser(`session:${sessionId}`, async () => {
+    const session = await validateSessionToken(token);
+    return session ? { ...session.user, sessionExpiresAt: session.expiresAt } : null;
+  });
+  if (!user) return { ok: false, status: 401, code: "unauthenticated", message: "Your session has ended; sign in again" };
   return {
     ok: true,
-    principal: { userId: user.id, username: user.username, email: user.email, role: user.role, method: "session", sessionId: session.sessionId },
+    principal: { userId: user.id, username: user.username, email: user.email, role: user.role, method: "session", sessionId },
   };
 }
 
@@ -103,7 +107,7 @@ async function resolveAccess(source: CredentialSource, cf: CfAccessConfig): Prom
   }
 
   if (identity.kind === "email") {
-    const user = await getUserByEmail({ email: identity.email });
+    const user = await cachedUser(`email:${identity.email}`, () => getUserByEmail({ email: identity.email }));
     if (!user) {
       return {
         ok: false,
@@ -117,7 +121,7 @@ async function resolveAccess(source: CredentialSource, cf: CfAccessConfig): Prom
     return { ok: true, principal: { userId: user.id, username: user.username, email: user.email, role: user.role, method: "cloudflare-access" } };
   }
 
-  const linked = await getUserByServiceToken({ clientId: identity.clientId });
+  const linked = await cachedUser(`svc:${identity.clientId}`, () => getUserByServiceToken({ clientId: identity.clientId }));
   if (!linked) {
     return {
       ok: false,

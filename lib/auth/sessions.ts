@@ -3,6 +3,7 @@ import { getConfig } from "@/lib/config";
 import { randomToken, sha256Hex } from "@/lib/crypto/tokens";
 import { getDb } from "@/lib/db/client";
 import { sessions, users, type User } from "@/lib/db/schema";
+import { invalidatePrincipals } from "./principal-cache";
 
 /**
  * Built-in sessions, in the shape of Lucia's session guide
@@ -71,12 +72,14 @@ export async function validateSessionToken(token: string): Promise<SessionUser |
 export async function invalidateSession(sessionId: string): Promise<void> {
   const db = await getDb();
   await db.delete(sessions).where(eq(sessions.id, sessionId));
+  invalidatePrincipals();
 }
 
 /** Ends every session of a user (password reset, deletion). */
 export async function invalidateUserSessions(userId: string): Promise<void> {
   const db = await getDb();
   await db.delete(sessions).where(eq(sessions.userId, userId));
+  invalidatePrincipals();
 }
 
 /** Removes expired rows; safe to call from any replica at any time. */

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/passwords";
+import { invalidatePrincipals } from "@/lib/auth/principal-cache";
 import { invalidateUserSessions } from "@/lib/auth/sessions";
 import { getConfig } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
@@ -123,7 +124,6 @@ export async function getUserByServiceToken({ clientId }: { clientId: string }) 
       role: users.role,
       lastLoginAt: users.lastLoginAt,
       tokenId: accessServiceTokens.id,
-      tokenLastUsedAt: accessServiceTokens.lastUsedAt,
     })
     .from(accessServiceTokens)
     .innerJoin(users, eq(users.id, accessServiceTokens.userId))
@@ -194,6 +194,7 @@ export async function createUser(input: CreateUserInput | unknown): Promise<User
   const db = await getDb();
   try {
     const [row] = await db.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: data.role }).returning();
+    invalidatePrincipals();
     return toDTO(row!);
   } catch (err) {
     translateUniqueViolation(err);
@@ -215,7 +216,7 @@ export async function setupFirstAdmin(input: { username?: unknown; password?: un
     if ((existing?.n ?? 0) > 0) throw new AppError("forbidden", "Setup is already complete; sign in instead");
     const [row] = await tx.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: "admin" }).returning();
     return toDTO(row!);
-  });
+  }).finally(invalidatePrincipals);
 }
 
 /** Locks all admin rows and throws if `userId` is the last admin. Call inside a transaction. */
@@ -244,6 +245,7 @@ export async function updateUser({ id, input }: { id: string; input: UpdateUserI
       if (!updated) throw new AppError("not_found", "No such user");
       return updated;
     });
+    invalidatePrincipals();
     return getUserById({ id: row.id });
   } catch (err) {
     translateUniqueViolation(err);
@@ -261,6 +263,7 @@ export async function resetPassword({ id, password }: { id: string; password: un
   const [row] = await db.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, asUuid(id))).returning({ id: users.id });
   if (!row) throw new AppError("not_found", "No such user");
   await invalidateUserSessions(row.id);
+  invalidatePrincipals();
 }
 
 /**
@@ -275,6 +278,7 @@ export async function deleteUser({ id }: { id: string }): Promise<void> {
     const [row] = await tx.delete(users).where(eq(users.id, asUuid(id))).returning({ id: users.id });
     if (!row) throw new AppError("not_found", "No such user");
   });
+  invalidatePrincipals();
 }
 
 /**
@@ -290,6 +294,7 @@ export async function linkServiceToken({ userId, clientId, name }: { userId: str
       .insert(accessServiceTokens)
       .values({ userId: asUuid(userId), clientId: data.clientId, name: data.name ?? data.clientId.slice(0, 12) })
       .returning();
+    invalidatePrincipals();
     return { id: row!.id, clientId: row!.clientId, name: row!.name, createdAt: row!.createdAt.toISOString(), lastUsedAt: null };
   } catch (err) {
     translateUniqueViolation(err);
@@ -300,6 +305,7 @@ export async function linkServiceToken({ userId, clientId, name }: { userId: str
 export async function unlinkServiceToken({ id }: { id: string }): Promise<void> {
   const db = await getDb();
   const [row] = await db.delete(accessServiceTokens).where(eq(accessServiceTokens.id, asUuid(id))).returning({ id: accessServiceTokens.id });
+  invalidatePrincipals();
   if (!row) throw new AppError("not_found", "No such service token link");
 }
 
@@ -324,6 +330,7 @@ export async function ensureAdmin(input: { username: string; password: string; e
   const db = await getDb();
   try {
     const [row] = await db.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: "admin" }).returning();
+    invalidatePrincipals();
     return { created: true, user: toDTO(row!) };
   } catch (err) {
     translateUniqueViolation(err);
