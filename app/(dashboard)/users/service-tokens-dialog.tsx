@@ -6,7 +6,8 @@ import { PendingButton, useActionForm } from "@/app/_components/action-form";
 import { ConfirmAction, Modal } from "@/app/_components/dialog";
 import { Field, FormMessage } from "@/app/_components/form";
 import { useToast } from "@/app/_components/toaster";
-import { buttonStyles, RelativeTime } from "@/app/_components/ui";
+import { TimeAgo } from "@/app/_components/time-ago";
+import { buttonStyles } from "@/app/_components/ui";
 import type { UserDTO } from "@/lib/users/queries";
 import { linkServiceTokenAction, unlinkServiceTokenAction } from "./actions";
 import { SERVICE_TOKEN_EXPLAINER } from "./service-token-copy";
@@ -17,14 +18,28 @@ export function ServiceTokensDialog({ user, cfMode }: { user: UserDTO; cfMode: b
   const count = user.serviceTokens.length;
   return (
     <>
-      <button
-        type="button"
-        onClick={() => setOpen(true)}
-        aria-label={`Service tokens of ${user.username}`}
-        className={clsx(buttonStyles.base, buttonStyles.ghost, buttonStyles.small)}
-      >
-        Tokens{count > 0 ? <span className="rounded bg-zinc-200 px-1 text-[10px] font-semibold tabular-nums text-zinc-700">{count}</span> : null}
-      </button>
+      <div className="flex items-center gap-2">
+        {count > 0 ? (
+          <ul className="min-w-0 space-y-0.5">
+            {user.serviceTokens.slice(0, 2).map((t) => (
+              <li key={t.id} className="max-w-40 truncate font-mono text-xs text-zinc-600" title={`${t.name} · ${t.clientId}`}>
+                {t.clientId}
+              </li>
+            ))}
+            {count > 2 ? <li className="text-xs text-zinc-400">+{count - 2} more</li> : null}
+          </ul>
+        ) : (
+          <span className="text-zinc-400">None</span>
+        )}
+        <button
+          type="button"
+          onClick={() => setOpen(true)}
+          aria-label={`Service tokens of ${user.username}`}
+          className={clsx(buttonStyles.base, buttonStyles.ghost, buttonStyles.small, "shrink-0")}
+        >
+          {count > 0 ? "Manage" : "Link…"}
+        </button>
+      </div>
       <Modal open={open} onClose={() => setOpen(false)} title={`Service tokens · ${user.username}`} wide>
         <div className="space-y-5">
           <p className="text-sm text-zinc-600">{SERVICE_TOKEN_EXPLAINER}</p>
@@ -41,7 +56,7 @@ export function ServiceTokensDialog({ user, cfMode }: { user: UserDTO; cfMode: b
                     <p className="truncate text-sm font-medium text-zinc-900">{t.name}</p>
                     <p className="truncate font-mono text-xs text-zinc-500">{t.clientId}</p>
                     <p className="mt-0.5 text-xs text-zinc-400">
-                      Last used <RelativeTime iso={t.lastUsedAt} empty="never" />
+                      Last used <TimeAgo iso={t.lastUsedAt} empty="never" />
                     </p>
                   </div>
                   <ConfirmAction

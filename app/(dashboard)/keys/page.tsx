@@ -1,0 +1,122 @@
+import { ConfirmAction } from "@/app/_components/dialog";
+import { ActionsCell } from "@/app/_components/table-actions";
+import { Badge, Card, EmptyState, PageHeader, RelativeTime, Table, Td, Th } from "@/app/_components/ui";
+import { requirePageUser } from "@/lib/auth/dal";
+import { listKeys, type VirtualKeyDTO } from "@/lib/keys/queries";
+import { listProviders } from "@/lib/providers/queries";
+import { listUsers } from "@/lib/users/queries";
+import { revokeKeyAction } from "./actions";
+import { CreateKeyButton, CreateKeyProvider, type ProviderOption, type UserOption } from "./create-key-dialog";
+
+export const metadata = { title: "Virtual keys" };
+
+const STATUS = {
+  active: <Badge tone="green">Active</Badge>,
+  revoked: <Badge tone="red">Revoked</Badge>,
+  expired: <Badge>Expired</Badge>,
+} as const;
+
+function formatDate(iso: string): string {
+  return new Date(iso).toLocaleDateString("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+}
+
+export default async function KeysPage() {
+  const principal = await requirePageUser();
+  const isAdmin = principal.role === "admin";
+  const actor = { userId: principal.userId, role: principal.role };
+  const [keys, providerList, userList] = await Promise.all([listKeys({ actor }), listProviders(), isAdmin ? listUsers() : Promise.resolve(null)]);
+  const providers: ProviderOption[] = providerList.map((p) => ({ key: p.key, name: p.name, models: p.models.map((m) => m.id) }));
+  const users: UserOption[] | undefined = userList?.map((u) => ({ id: u.id, username: u.username }));
+
+  return (
+    <CreateKeyProvider providers={providers} users={users} currentUserId={principal.userId}>
+      <PageHeader
+        title="Virtual keys"
+        description={
+          <>
+            Keys for calling the gateway. Gatehouse stores only a hash, so a key&apos;s secret is shown once, when it is created.
+            {isAdmin ? " As an admin you see everyone's keys." : ""}
+          </>
+        }
+        actions={<CreateKeyButton />}
+      />
+      <Card>
+        {keys.length === 0 ? (
+          <EmptyState title="No virtual keys yet" action={<CreateKeyButton label="Create your first key" variant="secondary" />}>
+            Create a key, then point any OpenAI SDK at <span className="font-mono text-zinc-700">/gateway/&lt;provider&gt;/v1</span> with it.
+          </EmptyState>
+        ) : (
+          <Table>
+            <thead>
+              <tr>
+                <Th>Name</Th>
+                <Th>Key</Th>
+                {isAdmin ? <Th>Owner</Th> : null}
+                <Th>Providers</Th>
+                <Th>Expires</Th>
+                <Th>Status</Th>
+                <Th>Last used</Th>
+                <Th className="text-right">
+                  <span className="sr-only">Actions</span>
+                </Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100" data-testid="keys-table">
+              {keys.map((k) => (
+                <KeyRow key={k.id} k={k} showOwner={isAdmin} isOwn={k.userId === principal.userId} />
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+    </CreateKeyProvider>
+  );
+}
+
+function KeyRow({ k, showOwner, isOwn }: { k: VirtualKeyDTO; showOwner: boolean; isOwn: boolean }) {
+  return (
+    <tr data-testid={`key-row-${k.name}`} className={k.status === "active" ? "hover:bg-zinc-50/60" : "bg-zinc-50/40 text-zinc-500"}>
+      <Td>
+        <span className={k.status === "active" ? "font-medium text-zinc-900" : "font-medium text-zinc-500"}>{k.name}</span>
+        <p className="text-xs text-zinc-400">
+          Created <RelativeTime iso={k.createdAt} />
+        </p>
+      </Td>
+      <Td>
+        <span className="font-mono text-xs text-zinc-600">{k.displayKey}</span>
+      </Td>
+      {showOwner ? (
+        <Td>
+          {k.username}
+          {isOwn ? <span className="ml-1 text-xs text-zinc-400">(you)</span> : null}
+        </Td>
+      ) : null}
+      <Td>
+        {k.allowedProviders.length === 0 ? (
+          <span className="text-zinc-500">All providers</span>
+        ) : (
+          <div className="flex max-w-64 flex-wrap gap-1">
+            {k.allowedProviders.map((p) => (
+              <span key={p} className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs text-zinc-700">
+                {p}
+              </span>
+            ))}
+          </div>
+        )}
+      </Td>
+      <Td>{k.expiresAt ? <time dateTime={k.expiresAt}>{formatDate(k.expiresAt)}</time> : <span className="text-zinc-400">Never</span>}</Td>
+      <Td>{STATUS[k.status]}</Td>
+      <Td>
+        <RelativeTime iso={k.lastUsedAt} />
+      </Td>
+      <ActionsCell>
+        {k.status === "active" ? (
+          <ConfirmAction action={revokeKeyAction} fields={{ id: k.id }} label="Revoke" title={`Revoke ${k.name}?`} confirmLabel="Revoke key">
+            Requests with <span className="font-mono text-zinc-800">{k.displayKey}</span> are refused from now on. This cannot be undone; create a new key if it is
+            needed again.
+          </ConfirmAction>
+        ) : null}
+      </ActionsCell>
+    </tr>
+  );
+}

@@ -1,0 +1,98 @@
+import Link from "next/link";
+import { ConfirmAction } from "@/app/_components/dialog";
+import { ActionsCell } from "@/app/_components/table-actions";
+import { Badge, ButtonLink, Card, Code, EmptyState, PageHeader, Table, Td, Th, buttonStyles } from "@/app/_components/ui";
+import { requirePageAdmin } from "@/lib/auth/dal";
+import { listProviders } from "@/lib/providers/queries";
+import { deleteProviderAction } from "./actions";
+
+export const metadata = { title: "Providers" };
+
+const API_TYPE_LABEL = {
+  "openai-completions": { label: "OpenAI-compatible", tone: "blue" },
+  "cloudflare-ai-gateway": { label: "Cloudflare AI Gateway", tone: "brand" },
+} as const;
+
+export default async function ProvidersPage() {
+  await requirePageAdmin();
+  const providers = await listProviders();
+  const addButton = <ButtonLink href="/providers/new">Add provider</ButtonLink>;
+  return (
+    <>
+      <PageHeader
+        title="Providers"
+        description="Upstream LLM APIs behind the gateway. Users call /gateway/<key>/v1 with a virtual key; the real credentials never leave the server."
+        actions={providers.length > 0 ? addButton : undefined}
+      />
+      <Card>
+        {providers.length === 0 ? (
+          <EmptyState title="No providers yet" action={addButton}>
+            Add OpenAI, any OpenAI-compatible API, or a Cloudflare AI Gateway. Users can then call it with their virtual keys.
+          </EmptyState>
+        ) : (
+          <Table>
+            <thead>
+              <tr>
+                <Th>Name</Th>
+                <Th>Key</Th>
+                <Th>API type</Th>
+                <Th>Base URL</Th>
+                <Th className="text-right">Models</Th>
+                <Th>API key</Th>
+                <Th className="text-right">
+                  <span className="sr-only">Actions</span>
+                </Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100" data-testid="providers-table">
+              {providers.map((p) => {
+                const type = API_TYPE_LABEL[p.apiType];
+                return (
+                  <tr key={p.id} data-testid={`provider-row-${p.key}`} className="hover:bg-zinc-50/60">
+                    <Td>
+                      <Link href={`/providers/${p.id}`} className="font-medium text-zinc-900 hover:underline">
+                        {p.name}
+                      </Link>
+                      <p className="font-mono text-xs text-zinc-500">{p.gatewayPath}</p>
+                    </Td>
+                    <Td>
+                      <Code>{p.key}</Code>
+                    </Td>
+                    <Td>
+                      <Badge tone={type.tone}>{type.label}</Badge>
+                    </Td>
+                    <Td>
+                      <span className="block max-w-52 truncate font-mono text-xs text-zinc-600" title={p.baseUrl}>
+                        {p.baseUrl}
+                      </span>
+                    </Td>
+                    <Td className="text-right tabular-nums">
+                      <span title={p.models.map((m) => m.id).join("\n") || undefined}>{p.models.length}</span>
+                    </Td>
+                    <Td>
+                      {p.hasApiKey ? <Badge tone="green">Stored</Badge> : <Badge>None</Badge>}
+                      {p.apiType === "cloudflare-ai-gateway" && p.hasGatewayToken ? (
+                        <span className="ml-1.5">
+                          <Badge tone="green">Token</Badge>
+                        </span>
+                      ) : null}
+                    </Td>
+                    <ActionsCell>
+                      <Link href={`/providers/${p.id}`} aria-label={`Edit ${p.name}`} className={`${buttonStyles.base} ${buttonStyles.ghost} ${buttonStyles.small}`}>
+                        Edit
+                      </Link>
+                      <ConfirmAction action={deleteProviderAction} fields={{ id: p.id }} label="Delete" title={`Delete ${p.name}?`} confirmLabel="Delete provider">
+                        Requests to <span className="font-mono text-zinc-800">{p.gatewayPath}</span> will fail at once and its stored credentials are erased. Request
+                        history stays. This cannot be undone.
+                      </ConfirmAction>
+                    </ActionsCell>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+"use client";
+
+import { Field, Select } from "@/app/_components/form";
+import { FormDialog } from "@/app/_components/form-dialog";
+import type { UserDTO } from "@/lib/users/queries";
+import { resetPasswordAction, updateUserAction } from "./actions";
+
+export function EditUserDialog({ user, isSelf, cfMode }: { user: UserDTO; isSelf: boolean; cfMode: boolean }) {
+  return (
+    <FormDialog
+      action={updateUserAction}
+      fields={{ id: user.id }}
+      title={`Edit ${user.username}`}
+      trigger="Edit"
+      triggerLabel={`Edit ${user.username}`}
+      triggerVariant="ghost"
+      small
+      submitLabel="Save changes"
+    >
+      {(state) => (
+        <>
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="off"
+            defaultValue={user.email ?? ""}
+            state={state}
+            hint={
+              cfMode
+                ? "Must match the email they sign in to Cloudflare Access with. Leave empty to remove it (they can then no longer sign in)."
+                : "Optional; they can sign in with it instead of the username. Leave empty to remove it."
+            }
+          />
+          <Select label="Role" name="role" state={state} defaultValue={user.role}>
+            <option value="user">User</option>
+            <option value="admin">Admin</option>
+          </Select>
+          {isSelf && user.role === "admin" ? <p className="text-xs text-zinc-500">Making yourself a user ends your access to admin pages.</p> : null}
+        </>
+      )}
+    </FormDialog>
+  );
+}
+
+export function PasswordDialog({ user, isSelf, cfMode }: { user: UserDTO; isSelf: boolean; cfMode: boolean }) {
+  const verb = user.hasPassword ? "Reset" : "Set";
+  return (
+    <FormDialog
+      action={resetPasswordAction}
+      fields={{ id: user.id }}
+      title={`${verb} password for ${user.username}`}
+      trigger="Password"
+      triggerLabel={`${verb} password for ${user.username}`}
+      triggerVariant="ghost"
+      small
+      submitLabel={`${verb} password`}
+      description={
+        cfMode
+          ? "Gatehouse is behind Cloudflare Access, so passwords are not used to sign in; this one only matters if built-in sign-in is turned back on."
+          : isSelf
+            ? "All of your sessions end, including this one: you will sign in again with the new password."
+            : `All of ${user.username}'s sessions end; they sign in again with the new password.`
+      }
+    >
+      {(state) => <Field label="New password" name="password" type="password" autoComplete="new-password" required state={state} hint="At least 8 characters." />}
+    </FormDialog>
+  );
+}
