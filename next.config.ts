@@ -10,6 +10,21 @@ const nextConfig: NextConfig = {
     // unauthorized() / forbidden() render app/unauthorized.tsx (401) and app/forbidden.tsx (403).
     authInterrupts: true,
   },
+  // Pages and the API must not be framed or sniffed. The gateway sets its own, stricter
+  // headers on upstream answers (lib/gateway/proxy.ts).
+  async headers() {
+    return [
+      {
+        source: "/((?!gateway/).*)",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
   typescript: { ignoreBuildErrors: false },
   eslint: { ignoreDuringBuilds: true },
 };

@@ -9,16 +9,13 @@ import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { completeSetup, signInWithPassword, signOut, type SignedIn } from "@/lib/auth/sign-in";
 import { AppError } from "@/lib/errors";
 import { logUnexpected } from "@/lib/http/api";
+import { clientAddress, safeRedirectPath } from "@/lib/http/request-policy";
 
 async function startSession(signedIn: SignedIn): Promise<void> {
   const cookie = sessionCookie(signedIn.token, signedIn.expiresAt, wantsSecureCookies(await headers()));
   (await cookies()).set(cookie.name, cookie.value, cookie.options);
 }
 
-/** Only same-site paths: `/users`, never `//evil.example` or `https://…`. */
-function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : "/";
-}
 
 function failure(err: unknown, input: Record<string, string>): ActionState {
   const values = echoValues(input);
@@ -30,11 +27,12 @@ function failure(err: unknown, input: Record<string, string>): ActionState {
 export async function loginAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const input = formObject(formData);
   try {
-    await startSession(await signInWithPassword(input, (await headers()).get("user-agent")));
+    const h = await headers();
+    await startSession(await signInWithPassword(input, { userAgent: h.get("user-agent"), address: clientAddress(h) }));
   } catch (err) {
     return failure(err, input);
   }
-  redirect(safeNext(input.next));
+  redirect(safeRedirectPath(input.next));
 }
 
 export async function setupAction(_prev: ActionState, formData: FormData): Promise<ActionState> {

@@ -10,7 +10,8 @@ import { requireAdmin, requireUser } from "./dal";
 export function formObject(formData: FormData): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of formData) {
-    if (!name.startsWith("$ACTION") && typeof value === "string") out[name] = value;
+    // NUL cannot be typed, and Postgres text cannot hold it.
+    if (!name.startsWith("$ACTION") && typeof value === "string") out[name] = value.replace(/\u0000/g, "");
   }
   return out;
 }

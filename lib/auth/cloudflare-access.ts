@@ -286,16 +286,19 @@ export function createAccessVerifier(options: AccessVerifierOptions): AccessVeri
   };
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
 function identityOf(payload: Record<string, unknown>): AccessIdentity {
   if ("email" in payload && payload.email !== undefined) {
-    if (typeof payload.email !== "string" || payload.email.trim() === "") {
-      throw new AccessTokenError("no_identity", "token email claim is not a non-empty string");
+    if (typeof payload.email !== "string" || payload.email.trim() === "" || CONTROL_CHARS.test(payload.email) || payload.email.length > 320) {
+      throw new AccessTokenError("no_identity", "token email claim is not a usable email");
     }
     return { kind: "email", email: payload.email.trim().toLowerCase() };
   }
-  // Service tokens: no email; common_name is the token's Client ID.
-  if (typeof payload.common_name === "string" && payload.common_name.trim() !== "") {
-    return { kind: "service-token", clientId: payload.common_name.trim() };
+  // Service tokens: no email; common_name is the token's Client ID (matched ignoring case).
+  if (typeof payload.common_name === "string" && payload.common_name.trim() !== "" && !CONTROL_CHARS.test(payload.common_name) && payload.common_name.length <= 256) {
+    return { kind: "service-token", clientId: payload.common_name.trim().toLowerCase() };
   }
   throw new AccessTokenError("no_identity", "token has neither an email nor a service-token common_name");
 }

@@ -3,6 +3,7 @@ import { AppError, parseOrThrow } from "@/lib/errors";
 import { getUserForLogin, isSetupRequired, setupFirstAdmin, touchLastLogin, type UserDTO } from "@/lib/users/queries";
 import { loginSchema } from "@/lib/users/schemas";
 import { verifyPassword } from "./passwords";
+import { clearAttempts, countAttempt, exceededLimit, signInLimits } from "./rate-limit";
 import { createSession, invalidateSession, sessionIdOf } from "./sessions";
 
 /** Wrong username and wrong password read the same, so neither can be probed. */
@@ -21,16 +22,32 @@ export interface SignedIn {
 }
 
 /**
- * Built-in sign-in with username (or email) and password.
- * @throws {AppError} forbidden (Cloudflare Access mode), validation, unauthenticated (one generic message).
+ * Built-in sign-in with username (or email) and password. Failures are counted per
+ * username (lib/auth/rate-limit.ts); past the limit even the right password waits.
+ * @param client.address the client's IP as best known (see `clientAddress`), for the per-client limit
+ * @throws {AppError} forbidden (Cloudflare Access mode), validation, unauthenticated (one
+ *   generic message), rate_limited (429).
  */
-export async function signInWithPassword(input: { username?: unknown; password?: unknown }, userAgent?: string | null): Promise<SignedIn> {
+export async function signInWithPassword(
+  input: { username?: unknown; password?: unknown },
+  client: { userAgent?: string | null; address: string },
+): Promise<SignedIn> {
   assertBuiltInMode("Password sign-in");
   const { username, password } = parseOrThrow(loginSchema, input);
+  const limits = signInLimits(username, client.address);
+  const blocked = await exceededLimit(limits);
+  if (blocked) {
+    const minutes = Math.ceil(blocked.retryAfterMs / 60_000);
+    throw new AppError("rate_limited", `Too many failed sign-ins for this username; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`);
+  }
   const user = await getUserForLogin({ username });
   const valid = await verifyPassword(user?.passwordHash ?? null, password);
-  if (!user || !valid) throw new AppError("unauthenticated", BAD_CREDENTIALS);
-  const session = await createSession({ userId: user.id, userAgent });
+  if (!user || !valid) {
+    await countAttempt(limits);
+    throw new AppError("unauthenticated", BAD_CREDENTIALS);
+  }
+  await clearAttempts([limits[0]!.key]);
+  const session = await createSession({ userId: user.id, userAgent: client.userAgent });
   await touchLastLogin({ userId: user.id });
   return { ...session, user: { id: user.id, username: user.username, role: user.role } };
 }

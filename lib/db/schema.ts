@@ -72,6 +72,16 @@ export const accessServiceTokens = pgTable(
   (t) => [uniqueIndex("access_service_tokens_client_id_idx").on(t.clientId), index("access_service_tokens_user_id_idx").on(t.userId)],
 );
 
+/**
+ * Fixed-window counters shared by every replica (e.g. failed sign-ins per username).
+ * `key` names what is counted; the window restarts when `window_start` is older than its length.
+ */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  windowStart: timestamp("window_start", { withTimezone: true }).notNull().defaultNow(),
+  count: integer("count").notNull().default(0),
+});
+
 /** One model a provider serves; costs in USD per million tokens. */
 export interface ProviderModel {
   id: string;

@@ -4,6 +4,7 @@ import { recordRequest } from "@/lib/usage/queries";
 import { logUnexpected } from "@/lib/http/api";
 import { getApiType, type ApiTypeAdapter, type Usage } from "./api-types";
 import { openAIErrorBody } from "./api-types/openai-shared";
+import { redactText, StreamRedactor } from "./redaction";
 import { observeStream, UsageMeter } from "./usage-meter";
 
 /**
@@ -26,7 +27,9 @@ export async function proxyGatewayRequest(req: Request, providerKey: string): Pr
   if (!secret) {
     return errorResponse(401, "Missing virtual key: send it as `Authorization: Bearer sk-gh-…` (or x-api-key)", "missing_api_key");
   }
-  if (clientPath === null) return errorResponse(400, "Invalid path: '.' and '..' segments are not allowed", "invalid_path");
+  if (clientPath === null) {
+    return errorResponse(400, "Invalid path: '.' and '..' segments, backslashes and encoded slashes are not allowed", "invalid_path");
+  }
 
   const [key, provider] = await Promise.all([getActiveKeyBySecret({ secret }), getUpstreamProvider({ key: providerKey })]);
   if (!key) return errorResponse(401, "Invalid virtual key: it is unknown, revoked or expired", "invalid_api_key");
@@ -36,10 +39,11 @@ export async function proxyGatewayRequest(req: Request, providerKey: string): Pr
   }
 
   const adapter = getApiType(provider.apiType);
-  const search = searchWithoutKey(url.searchParams);
+  const search = searchWithoutKey(url.searchParams, secret);
   const upstreamUrl = adapter.upstreamUrl(provider.baseUrl, clientPath, search);
-  const headers = forwardedRequestHeaders(req.headers);
+  const headers = forwardedRequestHeaders(req.headers, secret);
   adapter.authorize(headers, provider);
+  const realSecrets = [provider.apiKey, provider.gatewayToken].filter((s): s is string => Boolean(s));
 
   const hasBody = req.method !== "GET" && req.method !== "HEAD" && req.body !== null;
   let upstream: Response;
@@ -58,7 +62,7 @@ export async function proxyGatewayRequest(req: Request, providerKey: string): Pr
     const latencyMs = Math.round(performance.now() - started);
     const message = aborted ? "client closed the request" : `upstream unreachable: ${describeFetchError(err)}`;
     writeLog({ key, provider, req, clientPath, status: aborted ? 499 : 502, latencyMs, stream: false, usage: null, excerpt: message });
-    return errorResponse(502, `Provider "${provider.key}" could not be reached`, "upstream_unreachable", adapter);
+    return errorResponse(502, `Provider "${provider.key}" could not be reached (${describeFetchError(err)})`, "upstream_unreachable", adapter);
   }
 
   const meter = new UsageMeter(upstream.headers.get("content-type"), upstream.status, adapter.readUsage);
@@ -68,16 +72,21 @@ export async function proxyGatewayRequest(req: Request, providerKey: string): Pr
     const note = outcome === "complete" ? excerpt : `${outcome === "cancelled" ? "client disconnected" : "upstream stream failed"} mid-answer`;
     writeLog({ key, provider, req, clientPath, status, latencyMs: Math.round(performance.now() - started), stream: meter.isStream, usage, excerpt: note });
   };
-  const body = upstream.body ? observeStream(upstream.body, (chunk) => meter.push(chunk), finish) : null;
+  const redactor = new StreamRedactor(realSecrets, upstream.status >= 400);
+  const body = upstream.body ? observeStream(upstream.body, (chunk) => meter.push(chunk), finish, redactor.active ? redactor : undefined) : null;
   if (!body) finish("complete");
-  return new Response(body, { status: upstream.status, statusText: upstream.statusText, headers: returnedResponseHeaders(upstream.headers) });
+  return new Response(body, { status: upstream.status, statusText: upstream.statusText, headers: returnedResponseHeaders(upstream.headers, realSecrets) });
 }
 
-/** The part of the path after `/gateway/<key>`, still percent-encoded; null if it has dot segments. */
+/**
+ * The part of the path after `/gateway/<key>`, still percent-encoded; null when it could
+ * climb out of the provider's base path once an upstream normalises it: dot segments
+ * (also encoded), backslashes, encoded slashes or backslashes.
+ */
 function clientPathOf(pathname: string): string | null {
   const afterGateway = pathname.replace(/^\/gateway\/[^/]*/, "");
-  const segments = afterGateway.split("/");
-  if (segments.some((s) => /^(\.|%2e){1,2}$/i.test(s))) return null;
+  if (/\\|%2f|%5c/i.test(afterGateway)) return null;
+  if (afterGateway.split("/").some((s) => /^(\.|%2e){1,2}$/i.test(s))) return null;
   return afterGateway;
 }
 
@@ -90,10 +99,12 @@ function virtualKeyOf(headers: Headers, query: URLSearchParams): string | null {
   return headers.get("x-api-key")?.trim() || headers.get("x-goog-api-key")?.trim() || query.get("key")?.trim() || null;
 }
 
-function searchWithoutKey(params: URLSearchParams): string {
-  if (!params.has("key")) return params.size > 0 ? `?${params}` : "";
-  const copy = new URLSearchParams(params);
-  copy.delete("key");
+/** The query without `key` and without any parameter carrying the virtual key. */
+function searchWithoutKey(params: URLSearchParams, secret: string): string {
+  const copy = new URLSearchParams();
+  for (const [name, value] of params) {
+    if (name !== "key" && !value.includes(secret)) copy.append(name, value);
+  }
   return copy.size > 0 ? `?${copy}` : "";
 }
 
@@ -117,6 +128,7 @@ const DROPPED_REQUEST_HEADERS = new Set([
   "trailer",
   "transfer-encoding",
   "upgrade",
+  "expect",
   "content-length",
   "accept-encoding",
   "origin",
@@ -125,10 +137,18 @@ const DROPPED_REQUEST_HEADERS = new Set([
   "x-real-ip",
 ]);
 
-function forwardedRequestHeaders(incoming: Headers): Headers {
+/**
+ * What the upstream gets of the client's headers: not credentials, not hop-by-hop or
+ * proxy headers, not Cloudflare's own (`cf-aig-*` options such as cache TTL and metadata
+ * pass, except `cf-aig-authorization`), and nothing that carries the virtual key.
+ */
+function forwardedRequestHeaders(incoming: Headers, secret: string): Headers {
   const out = new Headers();
+  const connectionListed = new Set((incoming.get("connection") ?? "").split(",").map((h) => h.trim().toLowerCase()));
   for (const [name, value] of incoming) {
-    if (DROPPED_REQUEST_HEADERS.has(name) || name.startsWith("x-forwarded-") || name.startsWith("cf-") || name.startsWith("x-middleware") || name.startsWith("next-")) continue;
+    if (DROPPED_REQUEST_HEADERS.has(name) || connectionListed.has(name) || value.includes(secret)) continue;
+    if (name.startsWith("x-forwarded-") || name.startsWith("x-middleware") || name.startsWith("next-") || name.startsWith("x-nextjs")) continue;
+    if (name.startsWith("cf-") && !name.startsWith("cf-aig-")) continue;
     out.set(name, value);
   }
   // Ask for identity so the answer streams through as sent, with no decode/re-encode.
@@ -138,15 +158,28 @@ function forwardedRequestHeaders(incoming: Headers): Headers {
 
 const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "set-cookie", "trailer", "upgrade"]);
 
-function returnedResponseHeaders(upstream: Headers): Headers {
+// Answers a browser may show inline; anything else is sent as a download.
+const INLINE_TYPES = /^(application\/(json|x-ndjson|octet-stream)|text\/(event-stream|plain)|audio\/|image\/(png|jpeg|gif|webp))/i;
+
+/**
+ * The upstream's headers, minus hop-by-hop ones and cookies, with real credentials
+ * redacted. Gateway answers are served from Gatehouse's own origin, so an upstream must
+ * never get to run script there: every answer is sandboxed by CSP, `nosniff`, and sent as
+ * an attachment unless it is a type browsers do not execute.
+ */
+function returnedResponseHeaders(upstream: Headers, secrets: string[]): Headers {
   const out = new Headers();
   for (const [name, value] of upstream) {
-    if (!DROPPED_RESPONSE_HEADERS.has(name)) out.set(name, value);
+    if (!DROPPED_RESPONSE_HEADERS.has(name)) out.set(name, redactText(value, secrets));
   }
-  if ((out.get("content-type") ?? "").includes("text/event-stream")) {
+  const type = out.get("content-type") ?? "";
+  if (type.includes("text/event-stream")) {
     out.set("cache-control", "no-cache, no-transform");
     out.set("x-accel-buffering", "no");
   }
+  out.set("x-content-type-options", "nosniff");
+  out.set("content-security-policy", "sandbox; default-src 'none'; frame-ancestors 'none'");
+  if (type && !INLINE_TYPES.test(type)) out.set("content-disposition", "attachment");
   return out;
 }
 
@@ -169,11 +202,7 @@ function costOf(provider: UpstreamProvider, usage: Usage | null): number | null 
 
 function redact(text: string | null, provider: UpstreamProvider): string | null {
   if (!text) return text;
-  let out = text;
-  for (const secret of [provider.apiKey, provider.gatewayToken]) {
-    if (secret && secret.length >= 8) out = out.split(secret).join("[redacted]");
-  }
-  return out;
+  return redactText(text, [provider.apiKey, provider.gatewayToken].filter((s): s is string => Boolean(s)));
 }
 
 function writeLog(entry: {

@@ -84,15 +84,22 @@ export class UsageMeter {
   }
 }
 
+/** Rewrites chunks on their way out (e.g. redaction); `end` may add a last chunk. */
+export interface ChunkMapper {
+  push(chunk: Uint8Array): Uint8Array;
+  end(): Uint8Array;
+}
+
 /**
  * Passes `source` through chunk by chunk (no read-ahead: highWaterMark 0), showing each
  * chunk to `onChunk`, and calls `onEnd` once with how the stream ended. Cancelling the
- * result (client gone) cancels the upstream.
+ * result (client gone) cancels the upstream. `mapper` rewrites what goes out.
  */
 export function observeStream(
   source: ReadableStream<Uint8Array>,
   onChunk: (chunk: Uint8Array) => void,
   onEnd: (outcome: "complete" | "error" | "cancelled") => void,
+  mapper?: ChunkMapper,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   let ended = false;
@@ -107,12 +114,15 @@ export function observeStream(
         try {
           const { done, value } = await reader.read();
           if (done) {
+            const last = mapper?.end();
+            if (last && last.byteLength > 0) controller.enqueue(last);
             controller.close();
             end("complete");
             return;
           }
           onChunk(value);
-          controller.enqueue(value);
+          const out = mapper ? mapper.push(value) : value;
+          if (out.byteLength > 0) controller.enqueue(out);
         } catch (err) {
           end("error");
           controller.error(err);

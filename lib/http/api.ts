@@ -21,12 +21,17 @@ export function errorResponse(err: unknown): Response {
   });
 }
 
-/** Logs an unexpected error without its attached data (no query parameters, no request bodies). */
+/**
+ * Logs an unexpected error without its attached data: drizzle's "Failed query" messages
+ * end in the query's parameters (which can hold ciphertexts and key hashes), so only the
+ * SQL and the driver's own message are kept.
+ */
 export function logUnexpected(err: unknown): void {
-  const e = err as { name?: string; message?: string; code?: string; stack?: string };
+  const e = err as { name?: string; message?: string; code?: string; stack?: string; cause?: { message?: string; code?: string } };
+  const message = (e?.message ?? String(err)).split("\nparams:")[0];
+  const cause = e?.cause?.message ? ` (cause${e.cause.code ? ` [${e.cause.code}]` : ""}: ${e.cause.message})` : "";
   const code = e?.code ? ` [${e.code}]` : "";
-  console.error(`gatehouse: unexpected error: ${e?.name ?? "Error"}${code}: ${e?.message ?? String(err)}`);
-  if (e?.stack && process.env.NODE_ENV !== "production") console.error(e.stack.split("\n").slice(1, 6).join("\n"));
+  console.error(`gatehouse: unexpected error: ${e?.name ?? "Error"}${code}: ${message}${cause}`);
 }
 
 /**
@@ -56,6 +61,8 @@ export async function readJson(req: Request): Promise<Record<string, unknown>> {
   const text = await req.text();
   if (text.length > MAX_JSON_BYTES) throw new AppError("validation", "Request body is larger than 1 MB");
   if (text.trim() === "") throw new AppError("validation", "Request body is empty; send JSON");
+  // Postgres text cannot hold NUL; refuse it here with a clear message rather than fail later.
+  if (text.includes("\u0000") || /\\u0000/.test(text)) throw new AppError("validation", "Request body contains a NUL character (\\u0000), which no field accepts");
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -55,3 +55,27 @@ export function publicOrigin(headers: Pick<Headers, "get">, requestUrl: string):
   if (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) return fallback.origin;
   return `${proto === "https" || proto === "http" ? proto : fallback.protocol.slice(0, -1)}://${host}`;
 }
+
+/**
+ * The client's address as best known: Cloudflare's `CF-Connecting-IP`, else the first
+ * `X-Forwarded-For` hop, else "unknown". Both can be forged by a client that reaches the
+ * origin directly, so use it only where forging gains nothing (a per-client counter
+ * beside a per-account one).
+ */
+export function clientAddress(headers: Pick<Headers, "get">): string {
+  const value = headers.get("cf-connecting-ip") ?? headers.get("x-forwarded-for")?.split(",")[0] ?? "";
+  const trimmed = value.trim().slice(0, 64);
+  return trimmed || "unknown";
+}
+
+/**
+ * Where to send someone after sign-in: only a path on this site (`/users?tab=x`), never
+ * `//evil.example`, `/\t/evil.example` (browsers drop the tab) or `https://…`. Resolved
+ * against a placeholder origin, which a safe path keeps; anything else becomes `/`.
+ */
+export function safeRedirectPath(next: string | undefined): string {
+  // eslint-disable-next-line no-control-regex
+  if (!next || !next.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(next)) return "/";
+  const url = new URL(next, "http://gatehouse.invalid");
+  return url.origin === "http://gatehouse.invalid" ? `${url.pathname}${url.search}${url.hash}` : "/";
+}

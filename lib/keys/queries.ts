@@ -1,8 +1,8 @@
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { randomToken, sha256Hex } from "@/lib/crypto/tokens";
 import { getDb } from "@/lib/db/client";
 import { asUuid } from "@/lib/db/ids";
-import { users, virtualKeys } from "@/lib/db/schema";
+import { providers, users, virtualKeys } from "@/lib/db/schema";
 import { AppError, parseOrThrow } from "@/lib/errors";
 import { createKeySchema, type CreateKeyInput } from "./schemas";
 
@@ -95,6 +95,14 @@ export async function createKey({ actor, input }: { actor: Actor; input: CreateK
   const db = await getDb();
   const [owner] = await db.select({ id: users.id }).from(users).where(eq(users.id, asUuid(ownerId))).limit(1);
   if (!owner) throw new AppError("validation", "userId: Unknown user", { userId: ["Unknown user"] });
+  if (data.allowedProviders.length > 0) {
+    const known = new Set((await db.select({ key: providers.key }).from(providers).where(inArray(providers.key, data.allowedProviders))).map((p) => p.key));
+    const unknown = data.allowedProviders.filter((k) => !known.has(k));
+    if (unknown.length > 0) {
+      const message = `No provider with key ${unknown.map((k) => `"${k}"`).join(", ")}`;
+      throw new AppError("validation", `allowedProviders: ${message}`, { allowedProviders: [message] });
+    }
+  }
   const [row] = await db
     .insert(virtualKeys)
     .values({ name: data.name, keyHash: sha256Hex(secret), displayPrefix, userId: owner.id, allowedProviders: data.allowedProviders, expiresAt: data.expiresAt ?? null })

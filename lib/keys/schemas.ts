@@ -21,6 +21,7 @@ export const createKeySchema = z.object({
       .date({ error: "Enter a valid expiry date" })
       .refine((d) => !Number.isNaN(d.getTime()), "Enter a valid expiry date")
       .refine((d) => d.getTime() > Date.now(), "Expiry must be in the future")
+      .refine((d) => d.getTime() < Date.now() + 10 * 365.25 * 86_400_000, "Expiry must be within 10 years")
       .optional(),
   ),
   /** Admins may issue a key to another user. */

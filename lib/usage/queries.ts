@@ -22,15 +22,19 @@ export interface RequestRecord {
   errorExcerpt: string | null;
 }
 
-/** Inserts one request_logs row. */
+// Upstream text goes into Postgres text columns, which cannot hold NUL.
+const clean = (s: string, max: number) => s.replace(/\u0000/g, "").slice(0, max);
+
+/** Inserts one request_logs row. Upstream-provided text is trimmed and NUL-free; a cost that does not fit is dropped. */
 export async function recordRequest(record: RequestRecord): Promise<void> {
   const db = await getDb();
+  const cost = record.costUsd !== null && Number.isFinite(record.costUsd) && record.costUsd < 1e6 ? record.costUsd.toFixed(8) : null;
   await db.insert(requestLogs).values({
     ...record,
-    path: record.path.slice(0, 500),
-    model: record.model?.slice(0, 200) ?? null,
-    costUsd: record.costUsd === null ? null : record.costUsd.toFixed(8),
-    errorExcerpt: record.errorExcerpt?.slice(0, 500) ?? null,
+    path: clean(record.path, 500),
+    model: record.model === null ? null : clean(record.model, 200),
+    costUsd: cost,
+    errorExcerpt: record.errorExcerpt === null ? null : clean(record.errorExcerpt, 500),
   });
 }
 

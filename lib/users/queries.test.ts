@@ -18,9 +18,11 @@ import {
   updateUser,
 } from "./queries";
 
+const client = { address: "203.0.113.7" };
+
 async function reset() {
   const db = await getDb();
-  await db.execute(sql`truncate table users, sessions, virtual_keys, access_service_tokens, request_logs, providers cascade`);
+  await db.execute(sql`truncate table users, sessions, virtual_keys, access_service_tokens, request_logs, providers, rate_limits cascade`);
 }
 
 async function caught(promise: Promise<unknown>): Promise<AppError> {
@@ -110,14 +112,14 @@ describe("users", () => {
     expect(await validateSessionToken(token)).not.toBeNull();
     await resetPassword({ id: u.id, password: "new-password" });
     expect(await validateSessionToken(token)).toBeNull();
-    expect((await caught(signInWithPassword({ username: "dave", password: "old-password" }))).message).toBe(BAD_CREDENTIALS);
-    expect((await signInWithPassword({ username: "DAVE", password: "new-password" })).user.username).toBe("dave");
+    expect((await caught(signInWithPassword({ username: "dave", password: "old-password" }, client))).message).toBe(BAD_CREDENTIALS);
+    expect((await signInWithPassword({ username: "DAVE", password: "new-password" }, client)).user.username).toBe("dave");
   });
 
   it("says the same thing for an unknown user and a wrong password", async () => {
     await createUser({ username: "erin", password: "password123" });
-    const unknown = await caught(signInWithPassword({ username: "nobody", password: "password123" }));
-    const wrong = await caught(signInWithPassword({ username: "erin", password: "wrong-password" }));
+    const unknown = await caught(signInWithPassword({ username: "nobody", password: "password123" }, client));
+    const wrong = await caught(signInWithPassword({ username: "erin", password: "wrong-password" }, client));
     expect(unknown.message).toBe(wrong.message);
     expect(unknown.status).toBe(401);
   });
@@ -150,6 +152,45 @@ describe("users", () => {
     const rows = await db.select().from(sessions);
     expect(rows.some((r) => r.id === token)).toBe(false);
     expect(rows).toHaveLength(1);
+  });
+});
+
+describe("sign-in limits", () => {
+  it("stops guessing after 10 failures per username and client, even with the right password", async () => {
+    await createUser({ username: "hank", password: "right-password" });
+    for (let i = 0; i < 10; i++) expect((await caught(signInWithPassword({ username: "hank", password: `guess-${i}` }, client))).status).toBe(401);
+    const blocked = await caught(signInWithPassword({ username: "HANK", password: "right-password" }, client));
+    expect(blocked.status).toBe(429);
+    expect(blocked.message).toMatch(/try again in 15 minutes/);
+    // Another client address is not blocked by this one's failures.
+    expect((await signInWithPassword({ username: "hank", password: "right-password" }, { address: "198.51.100.1" })).user.username).toBe("hank");
+  });
+
+  it("counts unknown usernames alike, so limits reveal nothing", async () => {
+    for (let i = 0; i < 10; i++) await caught(signInWithPassword({ username: "ghost", password: "x" }, client));
+    expect((await caught(signInWithPassword({ username: "ghost", password: "x" }, client))).status).toBe(429);
+  });
+
+  it("forgets a client's failures after it signs in", async () => {
+    await createUser({ username: "ivy", password: "right-password" });
+    for (let i = 0; i < 9; i++) await caught(signInWithPassword({ username: "ivy", password: "wrong" }, client));
+    await signInWithPassword({ username: "ivy", password: "right-password" }, client);
+    for (let i = 0; i < 9; i++) await caught(signInWithPassword({ username: "ivy", password: "wrong" }, client));
+    expect((await signInWithPassword({ username: "ivy", password: "right-password" }, client)).user.username).toBe("ivy");
+  });
+});
+
+describe("usernames and emails", () => {
+  it("keep one namespace, so 'username or email' names one account", async () => {
+    const bob = await createUser({ username: "bob", email: "bob@example.com", password: "bobs-password" });
+    expect((await caught(createUser({ username: "bob@example.com", password: "password123" }))).fieldErrors).toEqual({ username: ["This username is another user's email"] });
+    const carol = await createUser({ username: "carol", password: "password123" });
+    expect((await caught(updateUser({ id: carol.id, input: { email: "BOB" } }))).status).toBe(400); // not an email at all
+    await createUser({ username: "dan@example.com", password: "password123" });
+    expect((await caught(updateUser({ id: carol.id, input: { email: "dan@example.com" } }))).fieldErrors).toEqual({ email: ["This email is another user's username"] });
+    // A user may use their own email as username.
+    await createUser({ username: "erin@example.com", email: "erin@example.com", password: "password123" });
+    expect((await signInWithPassword({ username: "bob@example.com", password: "bobs-password" }, client)).user.id).toBe(bob.id);
   });
 });
 

@@ -54,6 +54,32 @@ function toDTO(u: User, tokens: ServiceTokenDTO[] = []): UserDTO {
 // even when two requests (or replicas) race.
 const SETUP_LOCK = 727_002;
 const ADMIN_LOCK = 727_003;
+const IDENTIFIER_LOCK = 727_004;
+
+/**
+ * People sign in with "username or email", so one user's username may not be another's
+ * email (or the same name would open two accounts). The unique indexes cover each column;
+ * this covers the pair. Call inside a transaction.
+ */
+async function assertIdentifiersFree(tx: Db, { username, email, userId }: { username?: string; email?: string | null; userId?: string }): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${IDENTIFIER_LOCK})`);
+  if (username) {
+    const [clash] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${username.toLowerCase()} ${userId ? sql`and ${users.id} <> ${userId}` : sql``}`)
+      .limit(1);
+    if (clash) throw conflict("username", "This username is another user's email");
+  }
+  if (email) {
+    const [clash] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.username}) = ${email.toLowerCase()} ${userId ? sql`and ${users.id} <> ${userId}` : sql``}`)
+      .limit(1);
+    if (clash) throw conflict("email", "This email is another user's username");
+  }
+}
 
 /** True while there are no users (the setup form is open). */
 export async function isSetupRequired(): Promise<boolean> {
@@ -98,6 +124,8 @@ export async function getUserForLogin({ username }: { username: string }): Promi
     .select()
     .from(users)
     .where(or(eq(sql`lower(${users.username})`, name), eq(sql`lower(${users.email})`, name)))
+    // A username match wins (usernames and emails are kept apart, but be certain).
+    .orderBy(sql`lower(${users.username}) = ${name} desc`)
     .limit(1);
   return row ?? null;
 }
@@ -193,9 +221,13 @@ export async function createUser(input: CreateUserInput | unknown): Promise<User
   const passwordHash = data.password ? await hashPassword(data.password) : null;
   const db = await getDb();
   try {
-    const [row] = await db.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: data.role }).returning();
+    const row = await db.transaction(async (tx) => {
+      await assertIdentifiersFree(tx as unknown as Db, { username: data.username, email: data.email });
+      const [inserted] = await tx.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: data.role }).returning();
+      return inserted!;
+    });
     invalidatePrincipals();
-    return toDTO(row!);
+    return toDTO(row);
   } catch (err) {
     translateUniqueViolation(err);
   }
@@ -238,6 +270,7 @@ export async function updateUser({ id, input }: { id: string; input: UpdateUserI
   try {
     const row = await db.transaction(async (tx) => {
       if (data.role === "user") await assertNotLastAdmin(tx as unknown as Db, asUuid(id), "demoted");
+      if (data.email) await assertIdentifiersFree(tx as unknown as Db, { email: data.email, userId: asUuid(id) });
       const set: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
       if (data.email !== undefined) set.email = data.email;
       if (data.role !== undefined) set.role = data.role;
@@ -329,9 +362,13 @@ export async function ensureAdmin(input: { username: string; password: string; e
   const passwordHash = await hashPassword(data.password);
   const db = await getDb();
   try {
-    const [row] = await db.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: "admin" }).returning();
+    const row = await db.transaction(async (tx) => {
+      await assertIdentifiersFree(tx as unknown as Db, { username: data.username, email: data.email });
+      const [inserted] = await tx.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: "admin" }).returning();
+      return inserted!;
+    });
     invalidatePrincipals();
-    return { created: true, user: toDTO(row!) };
+    return { created: true, user: toDTO(row) };
   } catch (err) {
     translateUniqueViolation(err);
   }

@@ -58,6 +58,7 @@ export const serviceTokenLinkSchema = z.object({
   clientId: z
     .string({ error: "Enter the service token's Client ID" })
     .trim()
+    .toLowerCase()
     .min(8, "Client ID looks too short")
     .max(128, "Client ID looks too long")
     .regex(/^[A-Za-z0-9._-]+$/, "Client ID is letters, digits, dots, dashes (e.g. 88bf3b6d86161464f6509f7219099e57.access)"),

@@ -15,7 +15,9 @@ export function joinUpstreamUrl(baseUrl: string, clientPath: string, search: str
   return `${base}${path}${search}`;
 }
 
-const int = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v) : null);
+// Token counts an upstream reports; nonsense (negative, fractional overflow, > 2^31) is ignored
+// rather than allowed to break the log row.
+const int = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) && v >= 0 && v < 2 ** 31 ? Math.round(v) : null);
 
 /**
  * OpenAI chat/completions/embeddings usage: `usage.prompt_tokens`, `usage.completion_tokens`,

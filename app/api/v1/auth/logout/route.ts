@@ -3,21 +3,24 @@ import { clearedSessionCookie, wantsSecureCookies } from "@/lib/auth/cookies";
 import { SESSION_COOKIE } from "@/lib/auth/sessions";
 import { getAuthConfig, signOut } from "@/lib/auth/sign-in";
 import { apiRoute } from "@/lib/http/api";
-import { publicOrigin } from "@/lib/http/request-policy";
 
-/**
- * POST /api/v1/auth/logout — ends the session; answers `{ logout_url }` (Cloudflare's in Access mode).
- * GET — the same, then redirects there (for plain links).
- */
-async function logout(req: NextRequest, redirect: boolean): Promise<Response> {
+/** POST /api/v1/auth/logout — ends the session; answers `{ ok, logout_url }` (Cloudflare's in Access mode). */
+export const POST = apiRoute(async (req: NextRequest) => {
   await signOut(req.cookies.get(SESSION_COOKIE)?.value);
   const config = getAuthConfig();
-  const target = config.cf_access_enabled ? config.logout_url : "/login";
-  const res = redirect ? NextResponse.redirect(new URL(target, publicOrigin(req.headers, req.url)), 303) : NextResponse.json({ ok: true, logout_url: target });
+  const res = NextResponse.json({ ok: true, logout_url: config.cf_access_enabled ? config.logout_url : "/login" });
   const cleared = clearedSessionCookie(wantsSecureCookies(req.headers, req.url));
   res.cookies.set(cleared.name, cleared.value, cleared.options);
   return res;
-}
+});
 
-export const POST = apiRoute((req: NextRequest) => logout(req, false));
-export const GET = apiRoute((req: NextRequest) => logout(req, true));
+/**
+ * GET — in Cloudflare Access mode, a redirect to Cloudflare's logout (there is no session of
+ * ours to end). In built-in mode it ends nothing: a link on another site must not be able
+ * to sign people out; use POST.
+ */
+export const GET = apiRoute(async () => {
+  const config = getAuthConfig();
+  if (config.cf_access_enabled) return NextResponse.redirect(config.logout_url, 303);
+  return NextResponse.json({ error: { code: "method_not_allowed", message: "Sign out with POST /api/v1/auth/logout" } }, { status: 405, headers: { allow: "POST" } });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { clientAddress, isPublicPath, isSameOrigin, publicOrigin, safeRedirectPath } from "./request-policy";
+
+describe("request policy", () => {
+  it.each([
+    ["/users", "/users"],
+    ["/providers/abc?tab=1#x", "/providers/abc?tab=1#x"],
+    ["//evil.example", "/"],
+    ["/\t/evil.example", "/"],
+    ["/\n/x", "/"],
+    ["/\\evil.example", "/"],
+    ["https://evil.example/", "/"],
+    ["javascript:alert(1)", "/"],
+    ["", "/"],
+    [undefined, "/"],
+  ])("sends %j after sign-in to %j", (next, expected) => {
+    expect(safeRedirectPath(next)).toBe(expected);
+  });
+
+  it("refuses cross-site writes by Origin, allows same-site and non-browser ones", () => {
+    const h = (o: Record<string, string>) => new Headers(o);
+    expect(isSameOrigin("POST", h({ host: "gh.example.com", origin: "https://gh.example.com" }))).toBe(true);
+    expect(isSameOrigin("POST", h({ host: "gh.example.com", origin: "https://evil.example" }))).toBe(false);
+    expect(isSameOrigin("POST", h({ host: "gh.example.com", origin: "null" }))).toBe(false);
+    expect(isSameOrigin("POST", h({ host: "gh.example.com" }))).toBe(true);
+    expect(isSameOrigin("GET", h({ host: "gh.example.com", origin: "https://evil.example" }))).toBe(true);
+    expect(isSameOrigin("DELETE", h({ host: "127.0.0.1:3000", "x-forwarded-host": "gh.example.com", origin: "https://gh.example.com" }))).toBe(true);
+  });
+
+  it("knows the public paths, and nothing else is", () => {
+    for (const p of ["/login", "/setup", "/api/v1/auth/config", "/access/denied", "/api/health"]) expect(isPublicPath(p), p).toBe(true);
+    for (const p of ["/", "/users", "/api/v1/users", "/api/v1/auth/me", "/loginx", "/api/v1/auth/config/x"]) expect(isPublicPath(p), p).toBe(false);
+  });
+
+  it("builds redirects on the host the browser used", () => {
+    expect(publicOrigin(new Headers({ host: "gh.example.com", "x-forwarded-proto": "https" }), "http://localhost:3000/x")).toBe("https://gh.example.com");
+    expect(publicOrigin(new Headers({ host: "bad host/../" }), "http://localhost:3000/x")).toBe("http://localhost:3000");
+  });
+
+  it("reads the client address from Cloudflare, then X-Forwarded-For", () => {
+    expect(clientAddress(new Headers({ "cf-connecting-ip": "203.0.113.9", "x-forwarded-for": "1.1.1.1" }))).toBe("203.0.113.9");
+    expect(clientAddress(new Headers({ "x-forwarded-for": "198.51.100.2, 10.0.0.1" }))).toBe("198.51.100.2");
+    expect(clientAddress(new Headers())).toBe("unknown");
+  });
+});
