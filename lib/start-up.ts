@@ -1,4 +1,5 @@
 import { ConfigError, getConfig } from "@/lib/config";
+import { ensureEncryptionKey } from "@/lib/crypto/secret-box";
 import { getHandle } from "@/lib/db/client";
 
 /**
@@ -9,7 +10,12 @@ import { getHandle } from "@/lib/db/client";
 export async function startUp(): Promise<void> {
   try {
     const config = getConfig();
-    const db = await getHandle();
+    ensureEncryptionKey();
+    const db = await getHandle().catch((err: Error) => {
+      if (!config.databaseUrl) throw err;
+      const host = new URL(config.databaseUrl).host;
+      throw new Error(`cannot use the database in DATABASE_URL (${host}): ${err.message}`);
+    });
     const where = db.driver === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL (DATABASE_URL)";
     const mode = config.cfAccess ? `Cloudflare Access (${config.cfAccess.teamDomain})` : "built-in sign-in";
     console.log(`gatehouse: ready: ${mode}, database: ${where}`);

@@ -42,7 +42,7 @@ export async function setupAction(_prev: ActionState, formData: FormData): Promi
   } catch (err) {
     return failure(err, input);
   }
-  redirect("/users");
+  redirect("/");
 }
 
 export async function logoutAction(): Promise<void> {

@@ -10,13 +10,25 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const config = getAuthConfig();
   const isAdmin = principal.role === "admin";
   return (
-    <div className="flex min-h-screen">
-      <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-zinc-200 bg-white">
-        <div className="px-5 py-5">
+    <div className="flex min-h-screen flex-col md:flex-row">
+      {/* A sidebar from md up; a top bar with a scrolling nav on phones. */}
+      <aside className="z-10 flex shrink-0 flex-col border-b border-zinc-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:border-b-0 md:border-r">
+        <div className="flex items-center justify-between px-5 py-4 md:py-5">
           <Logo />
+          {config.cf_access_enabled ? (
+            <a href={config.logout_url} className="rounded-lg px-2 py-1.5 text-sm text-zinc-600 hover:bg-zinc-100 md:hidden">
+              Sign out
+            </a>
+          ) : (
+            <form action={logoutAction} className="md:hidden">
+              <button type="submit" className="rounded-lg px-2 py-1.5 text-sm text-zinc-600 hover:bg-zinc-100">
+                Sign out
+              </button>
+            </form>
+          )}
         </div>
         <NavLinks isAdmin={isAdmin} />
-        <div className="mt-auto border-t border-zinc-100 p-4">
+        <div className="mt-auto hidden border-t border-zinc-100 p-4 md:block">
           <div className="flex items-center gap-3">
             <div className="flex h-9 w-9 items-center justify-center rounded-full bg-zinc-900 text-sm font-semibold uppercase text-white" aria-hidden>
               {principal.username.slice(0, 1)}
@@ -44,7 +56,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           )}
         </div>
       </aside>
-      <main className="min-w-0 flex-1 px-8 py-8">
+      <main className="min-w-0 flex-1 px-4 py-6 md:px-8 md:py-8">
         <div className="mx-auto max-w-6xl">
           <Toaster>{children}</Toaster>
         </div>

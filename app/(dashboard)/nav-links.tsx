@@ -16,7 +16,7 @@ const items = [
 export function NavLinks({ isAdmin }: { isAdmin: boolean }) {
   const pathname = usePathname();
   return (
-    <nav className="flex flex-col gap-0.5 px-3" aria-label="Main">
+    <nav className="flex gap-0.5 overflow-x-auto px-3 pb-3 md:flex-col md:overflow-visible md:pb-0" aria-label="Main">
       {items
         .filter((item) => isAdmin || !item.admin)
         .map((item) => {
@@ -27,7 +27,7 @@ export function NavLinks({ isAdmin }: { isAdmin: boolean }) {
               href={item.href}
               aria-current={active ? "page" : undefined}
               className={clsx(
-                "rounded-lg px-3 py-2 text-sm font-medium transition",
+                "shrink-0 rounded-lg px-3 py-2 text-sm font-medium whitespace-nowrap transition",
                 active ? "bg-zinc-900 text-white" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
               )}
             >

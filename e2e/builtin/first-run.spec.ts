@@ -4,7 +4,7 @@ import { E2E } from "../fixtures/ports";
 
 // Setup → login → users page, in Chromium, on the fresh database of this run
 // (playwright.config.ts runs this file before the rest of the project).
-test("first-run setup, sign out, sign in, users page", async ({ page, request }) => {
+test("first-run setup, sign out, sign in, users page", async ({ page, request, baseURL }) => {
   expect((await (await request.get("/api/v1/auth/setup-required")).json()).setup_required).toBe(true);
   await page.goto("/");
   await expect(page).toHaveURL(/\/setup$/);
@@ -13,7 +13,8 @@ test("first-run setup, sign out, sign in, users page", async ({ page, request })
   await page.getByLabel("Username").fill(E2E.builtinAdmin.username);
   await page.getByLabel("Password").fill(E2E.builtinAdmin.password);
   await page.getByRole("button", { name: "Create admin and sign in" }).click();
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page.getByRole("heading", { name: `Welcome, ${E2E.builtinAdmin.username}` })).toBeVisible();
+  expect(new URL(page.url()).host).toBe(new URL(baseURL!).host);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   // Setup is closed now.
@@ -27,8 +28,12 @@ test("first-run setup, sign out, sign in, users page", async ({ page, request })
   await page.getByLabel("Password").fill(E2E.builtinAdmin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: `Welcome, ${E2E.builtinAdmin.username}` })).toBeVisible();
+  expect(new URL(page.url()).host).toBe(new URL(baseURL!).host);
+  // Signed in, the login page sends you on.
+  await page.goto("/login?next=%2Faccount");
+  await expect(page).toHaveURL(/\/account$/);
 
-  await page.getByRole("link", { name: "Users" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
   await expect(page).toHaveURL(/\/users$/);
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
   await expect(page.getByText(E2E.builtinAdmin.username, { exact: true }).first()).toBeVisible();

@@ -8,7 +8,7 @@ test("a known user sees the dashboard; logout goes to Cloudflare's logout URL", 
   await page.goto("/");
   await expect(page.getByRole("heading", { name: `Welcome, ${E2E.cfAdmin.username}` })).toBeVisible();
   await expect(page.getByTestId("current-user")).toHaveText(E2E.cfAdmin.username);
-  await page.getByRole("link", { name: "Users" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
   await expect(page).toHaveURL(/\/users$/);
   await expect(page.getByText(E2E.cfAdmin.email).first()).toBeVisible();
   await page.getByRole("link", { name: "Sign out" }).click();

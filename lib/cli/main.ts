@@ -45,7 +45,7 @@ program
     run(async () => {
       const { created, user } = await ensureAdmin(opts);
       if (created) return `created admin ${user.username}${user.email ? ` <${user.email}>` : ""}`;
-      return `admin ${user.username} exists${user.email ? `; email is ${user.email}` : ""}`;
+      return `admin ${user.username} exists${user.email ? `; email is ${user.email}` : ""}; password unchanged (use reset-password to change it)`;
     }),
   );
 

@@ -31,6 +31,14 @@ function key(): Buffer {
   return (cachedKey = fresh);
 }
 
+/**
+ * Loads the key now, generating it on the embedded default if there is none yet, so the
+ * key file exists from the first start (and backups made before any provider include it).
+ */
+export function ensureEncryptionKey(): void {
+  key();
+}
+
 /** Encrypts a UTF-8 secret. Returns the storable string. */
 export function sealSecret(plaintext: string): string {
   const iv = randomBytes(12);

@@ -110,3 +110,20 @@ describe("redaction of real credentials", () => {
     expect(redactText("abc abc", ["abc"])).toBe("abc abc");
   });
 });
+
+describe("streaming with hold-back", () => {
+  it("does not stall when a chunk is held back entirely", async () => {
+    const { StreamRedactor } = await import("./redaction");
+    const enc = new TextEncoder();
+    const source = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(enc.encode("tiny"));
+        await new Promise((r) => setTimeout(r, 20));
+        controller.enqueue(enc.encode(" and the rest"));
+        controller.close();
+      },
+    });
+    const out = observeStream(source, () => {}, () => {}, new StreamRedactor(["a-secret-of-some-length"], true));
+    expect(await new Response(out).text()).toBe("tiny and the rest");
+  });
+});

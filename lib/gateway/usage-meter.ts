@@ -112,17 +112,24 @@ export function observeStream(
     {
       async pull(controller) {
         try {
-          const { done, value } = await reader.read();
-          if (done) {
-            const last = mapper?.end();
-            if (last && last.byteLength > 0) controller.enqueue(last);
-            controller.close();
-            end("complete");
-            return;
+          // Read until something goes out: a pull that enqueues nothing is not repeated,
+          // and the reader waiting on it would hang.
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) {
+              const last = mapper?.end();
+              if (last && last.byteLength > 0) controller.enqueue(last);
+              controller.close();
+              end("complete");
+              return;
+            }
+            onChunk(value);
+            const out = mapper ? mapper.push(value) : value;
+            if (out.byteLength > 0) {
+              controller.enqueue(out);
+              return;
+            }
           }
-          onChunk(value);
-          const out = mapper ? mapper.push(value) : value;
-          if (out.byteLength > 0) controller.enqueue(out);
         } catch (err) {
           end("error");
           controller.error(err);

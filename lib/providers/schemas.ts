@@ -47,7 +47,7 @@ export const modelsSchema = z.preprocess((v) => {
 const baseUrlSchema = z
   .string({ error: "Enter the base URL" })
   .trim()
-  .min(1, "Enter the base URL")
+  .min(1, { message: "Enter the base URL", abort: true })
   .refine((v) => {
     try {
       const u = new URL(v);

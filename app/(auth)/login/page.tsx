@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { getResolution } from "@/lib/auth/dal";
 import { getAuthConfig, getSetupRequired } from "@/lib/auth/sign-in";
+import { safeRedirectPath } from "@/lib/http/request-policy";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -20,6 +22,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   }
   if (await getSetupRequired()) redirect("/setup");
   const { next } = await searchParams;
+  // Already signed in: go where they were going.
+  if ((await getResolution()).ok) redirect(safeRedirectPath(next));
   return (
     <>
       <h1 className="text-lg font-semibold">Sign in</h1>

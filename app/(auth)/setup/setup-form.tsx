@@ -9,7 +9,7 @@ export function SetupForm() {
   const [state, action] = useActionState(setupAction, initialActionState);
   return (
     <form action={action} className="space-y-4" noValidate>
-      <Field label="Username" name="username" autoComplete="username" autoFocus required state={state} />
+      <Field label="Username" name="username" autoComplete="username" autoFocus required state={state} hint="Letters, digits and . _ @ + - (at least 3)." />
       <Field
         label="Email"
         name="email"
