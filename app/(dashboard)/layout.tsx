@@ -15,17 +15,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
       <aside className="z-10 flex shrink-0 flex-col border-b border-zinc-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:border-b-0 md:border-r">
         <div className="flex items-center justify-between px-5 py-4 md:py-5">
           <Logo />
-          {config.cf_access_enabled ? (
-            <a href={config.logout_url} className="rounded-lg px-2 py-1.5 text-sm text-zinc-600 hover:bg-zinc-100 md:hidden">
-              Sign out
-            </a>
-          ) : (
-            <form action={logoutAction} className="md:hidden">
-              <button type="submit" className="rounded-lg px-2 py-1.5 text-sm text-zinc-600 hover:bg-zinc-100">
-                Sign out
-              </button>
-            </form>
-          )}
+          <SignOut logoutUrl={config.cf_access_enabled ? config.logout_url : null} className="md:hidden" />
         </div>
         <NavLinks isAdmin={isAdmin} />
         <div className="mt-auto hidden border-t border-zinc-100 p-4 md:block">
@@ -43,17 +33,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <p className="mt-3 text-[11px] text-zinc-400">
             {principal.method === "session" ? "Signed in with password" : principal.method === "cloudflare-service-token" ? "Cloudflare service token" : "Signed in via Cloudflare Access"}
           </p>
-          {config.cf_access_enabled ? (
-            <a href={config.logout_url} className="mt-2 block rounded-lg px-2 py-1.5 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900">
-              Sign out
-            </a>
-          ) : (
-            <form action={logoutAction} className="mt-2">
-              <button type="submit" className="w-full rounded-lg px-2 py-1.5 text-left text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900">
-                Sign out
-              </button>
-            </form>
-          )}
+          <SignOut logoutUrl={config.cf_access_enabled ? config.logout_url : null} className="mt-2" />
         </div>
       </aside>
       <main className="min-w-0 flex-1 px-4 py-6 md:px-8 md:py-8">
@@ -62,5 +42,29 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </div>
       </main>
     </div>
+  );
+}
+
+/**
+ * Cloudflare Access: a link to Cloudflare's logout. Built-in: a form that ends the session
+ * (a POST; a GET link could be triggered from another site). `className` places it.
+ */
+function SignOut({ logoutUrl, className }: { logoutUrl: string | null; className: string }) {
+  const look = "block w-full rounded-lg px-2 py-1.5 text-left text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900";
+  if (logoutUrl) {
+    return (
+      <div className={className}>
+        <a href={logoutUrl} className={look}>
+          Sign out
+        </a>
+      </div>
+    );
+  }
+  return (
+    <form action={logoutAction} className={className}>
+      <button type="submit" className={look}>
+        Sign out
+      </button>
+    </form>
   );
 }

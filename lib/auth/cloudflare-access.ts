@@ -286,7 +286,6 @@ export function createAccessVerifier(options: AccessVerifierOptions): AccessVeri
   };
 }
 
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 function identityOf(payload: Record<string, unknown>): AccessIdentity {

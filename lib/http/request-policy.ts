@@ -74,7 +74,6 @@ export function clientAddress(headers: Pick<Headers, "get">): string {
  * against a placeholder origin, which a safe path keeps; anything else becomes `/`.
  */
 export function safeRedirectPath(next: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
   if (!next || !next.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(next)) return "/";
   const url = new URL(next, "http://gatehouse.invalid");
   return url.origin === "http://gatehouse.invalid" ? `${url.pathname}${url.search}${url.hash}` : "/";
