@@ -104,8 +104,11 @@ async function main(): Promise<void> {
     if (check.status !== 200) throw new Error(`/api/v1/auth/me answered ${check.status}: ${await check.text()}`);
 
     console.log(`bench: warming up (database: ${admin ? "PostgreSQL" : "embedded PGlite"}, ${CONNECTIONS} connections, ${os.cpus().length} CPUs)`);
-    await load(`${base}/api/v1/auth/config`, {}, 3);
-    await load(`${base}/api/v1/auth/me`, authed, 3);
+    // Long enough for the JIT to settle (throughput still climbs over the first ~15 s).
+    for (let i = 0; i < 2; i++) {
+      await load(`${base}/api/v1/auth/config`, {}, 5);
+      await load(`${base}/api/v1/auth/me`, authed, 5);
+    }
 
     const figures: Record<"config" | "me", Figures> = { config: { rps: [], p50: [], p99: [], errors: 0 }, me: { rps: [], p50: [], p99: [], errors: 0 } };
     for (let round = 1; round <= ROUNDS; round++) {
