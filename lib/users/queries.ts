@@ -63,21 +63,15 @@ const IDENTIFIER_LOCK = 727_004;
  */
 async function assertIdentifiersFree(tx: Db, { username, email, userId }: { username?: string; email?: string | null; userId?: string }): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${IDENTIFIER_LOCK})`);
-  if (username) {
-    const [clash] = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(sql`lower(${users.email}) = ${username.toLowerCase()} ${userId ? sql`and ${users.id} <> ${userId}` : sql``}`)
-      .limit(1);
-    if (clash) throw conflict("username", "This username is another user's email");
-  }
-  if (email) {
-    const [clash] = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(sql`lower(${users.username}) = ${email.toLowerCase()} ${userId ? sql`and ${users.id} <> ${userId}` : sql``}`)
-      .limit(1);
-    if (clash) throw conflict("email", "This email is another user's username");
+  const checks = [
+    { field: "username", value: username, otherColumn: users.email, message: "This username is another user's email" },
+    { field: "email", value: email, otherColumn: users.username, message: "This email is another user's username" },
+  ];
+  for (const { field, value, otherColumn, message } of checks) {
+    if (!value) continue;
+    const others = userId ? sql`and ${users.id} <> ${userId}` : sql``;
+    const [clash] = await tx.select({ id: users.id }).from(users).where(sql`lower(${otherColumn}) = ${value.toLowerCase()} ${others}`).limit(1);
+    if (clash) throw conflict(field, message);
   }
 }
 

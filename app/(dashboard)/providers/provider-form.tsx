@@ -239,15 +239,10 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
               </>
             }
           />
-          <SecretField
+          <ApiKeyField
             label="API key (optional)"
-            name="apiKey"
-            removeName="removeApiKey"
-            removeLabel="Remove the stored API key"
-            storedText="A key is stored."
             stored={provider?.hasApiKey ?? false}
             state={state}
-            placeholder="sk-…"
             hint="The upstream provider's key. Leave empty when the gateway stores keys (BYOK) or bills through Cloudflare."
           />
         </Section>
@@ -265,17 +260,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
             placeholder="https://api.openai.com/v1"
             hint="Up to and including /v1, e.g. https://api.openai.com/v1 or http://localhost:11434/v1."
           />
-          <SecretField
-            label="API key"
-            name="apiKey"
-            removeName="removeApiKey"
-            removeLabel="Remove the stored API key"
-            storedText="A key is stored."
-            stored={provider?.hasApiKey ?? false}
-            state={state}
-            placeholder="sk-…"
-            hint="Optional for local servers that need no key."
-          />
+          <ApiKeyField label="API key" stored={provider?.hasApiKey ?? false} state={state} hint="Optional for local servers that need no key." />
         </Section>
       )}
 
@@ -308,5 +293,22 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
         </div>
       </div>
     </form>
+  );
+}
+
+/** The upstream API key field, the same for both API types but for its label and hint. */
+function ApiKeyField({ label, stored, state, hint }: { label: string; stored: boolean; state: ActionState; hint: string }) {
+  return (
+    <SecretField
+      label={label}
+      name="apiKey"
+      removeName="removeApiKey"
+      removeLabel="Remove the stored API key"
+      storedText="A key is stored."
+      stored={stored}
+      state={state}
+      placeholder="sk-…"
+      hint={hint}
+    />
   );
 }
