@@ -1,8 +1,12 @@
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, pickBrowser } from "./e2e/fixtures/browser";
 import { E2E } from "./e2e/fixtures/ports";
 
-// End-to-end: the built app (`next build` first) in two modes, in Debian's Chromium,
-// against a loopback fake Cloudflare (Access JWKS + AI Gateway). See README "Tests".
+// End-to-end: the built app (`next build` first) in two modes, in Chromium (found by
+// e2e/fixtures/browser.ts: CHROMIUM_PATH, Playwright's, the system's, else the one in
+// the @sparticuz/chromium package), against a loopback fake Cloudflare (Access JWKS +
+// AI Gateway). See README "Test it".
+const browser = pickBrowser();
 const tsx = "node node_modules/tsx/dist/cli.mjs";
 
 export default defineConfig({
@@ -17,8 +21,8 @@ export default defineConfig({
   use: {
     trace: "retain-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      executablePath: browser.executablePath,
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [
