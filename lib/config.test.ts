@@ -36,6 +36,9 @@ describe("configuration", () => {
     [{ PORT: "70000" }, /^PORT: expected a port number/],
     [{ CF_AI_GATEWAY_ORIGIN: "http://gateway.example.com" }, /^CF_AI_GATEWAY_ORIGIN: must use https/],
     [{ GATEHOUSE_SESSION_TTL_HOURS: "-1" }, /^GATEHOUSE_SESSION_TTL_HOURS: expected hours/],
+    [{ GATEHOUSE_PUBLIC_URL: "gatehouse.example.com" }, /^GATEHOUSE_PUBLIC_URL: is not a URL/],
+    [{ GATEHOUSE_PUBLIC_URL: "ftp://gatehouse.example.com" }, /^GATEHOUSE_PUBLIC_URL: must be an http\(s\) URL/],
+    [{ GATEHOUSE_PUBLIC_URL: "https://gatehouse.example.com/app" }, /^GATEHOUSE_PUBLIC_URL: must be an origin only/],
   ])("refuses %o with a one-line message naming the variable", (env, message) => {
     const text = errorOf(env as Record<string, string>);
     expect(text).toMatch(message);
@@ -61,6 +64,12 @@ describe("configuration", () => {
       certsUrl: "https://acme.cloudflareaccess.com/cdn-cgi/access/certs",
       logoutUrl: "https://acme.cloudflareaccess.com/cdn-cgi/access/logout",
     });
+  });
+
+  it("reads the public URL as an origin", () => {
+    expect(parseConfig({}).publicOrigin).toBeNull();
+    expect(parseConfig({ GATEHOUSE_PUBLIC_URL: "https://Gatehouse.Example.com/" }).publicOrigin).toBe("https://gatehouse.example.com");
+    expect(parseConfig({ GATEHOUSE_PUBLIC_URL: "http://127.0.0.1:3000" }).publicOrigin).toBe("http://127.0.0.1:3000");
   });
 
   it("accepts the encryption key as hex or base64", () => {

@@ -24,6 +24,12 @@ export interface Config {
   cfAccess: CfAccessConfig | null;
   /** Origin of Cloudflare AI Gateway, no trailing slash (default `https://gateway.ai.cloudflare.com`). */
   cfAiGatewayOrigin: string;
+  /**
+   * `GATEHOUSE_PUBLIC_URL`: the origin people reach Gatehouse at (`https://gatehouse.example.com`),
+   * no trailing slash; `null` when unset. Redirects, links, cookie security and the passkey
+   * relying party derive from it, never from `Host` or `X-Forwarded-*`.
+   */
+  publicOrigin: string | null;
 }
 
 export interface CfAccessConfig {
@@ -108,6 +114,7 @@ const envSchema = z.object({
   CF_ACCESS_TEAM_DOMAIN: z.string().optional(),
   CF_ACCESS_AUD: z.string().optional(),
   CF_AI_GATEWAY_ORIGIN: z.string().optional(),
+  GATEHOUSE_PUBLIC_URL: z.string().optional(),
 });
 
 function blank(v: string | undefined): v is undefined {
@@ -227,7 +234,24 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     cfAiGatewayOrigin = url.origin;
   }
 
-  return { port, databaseUrl, dataDir, encryptionKey, sessionTtlMs, secureCookies, cfAccess, cfAiGatewayOrigin };
+  let publicOrigin: string | null = null;
+  if (!blank(e.GATEHOUSE_PUBLIC_URL)) {
+    let url: URL;
+    try {
+      url = new URL(e.GATEHOUSE_PUBLIC_URL.trim());
+    } catch {
+      throw new ConfigError("GATEHOUSE_PUBLIC_URL", `is not a URL: "${e.GATEHOUSE_PUBLIC_URL}" (expected e.g. https://gatehouse.example.com)`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      throw new ConfigError("GATEHOUSE_PUBLIC_URL", `must be an http(s) URL, got ${url.protocol}//…`);
+    }
+    if (url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
+      throw new ConfigError("GATEHOUSE_PUBLIC_URL", `must be an origin only (scheme, host, optional port), without path, query or credentials: "${e.GATEHOUSE_PUBLIC_URL}"`);
+    }
+    publicOrigin = url.origin;
+  }
+
+  return { port, databaseUrl, dataDir, encryptionKey, sessionTtlMs, secureCookies, cfAccess, cfAiGatewayOrigin, publicOrigin };
 }
 
 function decodeKey(raw: string): Buffer | null {

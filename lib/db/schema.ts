@@ -155,6 +155,23 @@ export const requestLogs = pgTable(
     latencyMs: integer("latency_ms").notNull(),
     errorExcerpt: text("error_excerpt"),
     createdAt: createdAt(),
+    /**
+     * How the call ended (see `RequestOutcome` in lib/usage): `success`, `upstream_error`,
+     * `upstream_unreachable`, `upstream_timeout`, `body_too_large`, `client_disconnected`,
+     * `refused` (at the door: unknown key, provider not allowed, …), `limited` (a budget or
+     * rate limit; `limit_refused` says which).
+     */
+    outcome: text("outcome").notNull().default("success"),
+    /** Machine-readable reason for a refusal or failure (`invalid_api_key`, `provider_not_found`, …). */
+    errorCode: text("error_code"),
+    /** The budget or limit that refused the call (`key_rpm`, `user_budget_month`, …). */
+    limitRefused: text("limit_refused"),
+    /** Time from receiving the call to the upstream's first byte, ms. */
+    ttfbMs: integer("ttfb_ms"),
+    /** Input tokens written to the provider's prompt cache (Anthropic `cache_creation_input_tokens`). */
+    cacheWriteTokens: integer("cache_write_tokens"),
+    /** Output tokens spent on reasoning (OpenAI `reasoning_tokens`), included in completion tokens. */
+    reasoningTokens: integer("reasoning_tokens"),
   },
   (t) => [index("request_logs_created_at_idx").on(t.createdAt), index("request_logs_user_id_idx").on(t.userId, t.createdAt)],
 );

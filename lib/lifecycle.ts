@@ -1,0 +1,48 @@
+/**
+ * Process lifecycle hooks shared by every way Gatehouse is served (the Next server, the
+ * standalone gateway listener, the CLI): parts that hold something to finish before the
+ * process exits (pending request-log rows, the database pool) register a hook here, and
+ * whoever handles SIGTERM/SIGINT calls {@link runShutdownHooks} once its listener has
+ * stopped accepting and in-flight requests are done.
+ *
+ * Held on `globalThis` so the middleware bundle, the app bundle and plain Node share one list.
+ */
+type Hook = { name: string; order: number; run: () => Promise<void> | void };
+
+const HOOKS = Symbol.for("gatehouse.shutdownHooks");
+type Holder = { [HOOKS]?: { hooks: Hook[]; ran: Promise<void> | null } };
+
+function state() {
+  const holder = globalThis as Holder;
+  return (holder[HOOKS] ??= { hooks: [], ran: null });
+}
+
+/**
+ * Registers `run` to be awaited at shutdown. Lower `order` runs first (default 100); use a
+ * higher order for what others still need (the database pool closes last, at 1000).
+ * Registering the same `name` again replaces the earlier hook (modules may be evaluated
+ * more than once in one process by different bundles).
+ */
+export function onShutdown(name: string, run: Hook["run"], order = 100): void {
+  const s = state();
+  s.hooks = s.hooks.filter((h) => h.name !== name);
+  s.hooks.push({ name, order, run });
+}
+
+/**
+ * Runs every registered hook once, in order; a failing hook is reported to `onError` and
+ * does not stop the others. Later calls return the first call's promise.
+ */
+export function runShutdownHooks(onError: (name: string, err: unknown) => void = (name, err) => console.error(`gatehouse: shutdown hook ${name} failed: ${(err as Error)?.message ?? err}`)): Promise<void> {
+  const s = state();
+  s.ran ??= (async () => {
+    for (const hook of [...s.hooks].sort((a, b) => a.order - b.order)) {
+      try {
+        await hook.run();
+      } catch (err) {
+        onError(hook.name, err);
+      }
+    }
+  })();
+  return s.ran;
+}
