@@ -84,11 +84,22 @@ export const rateLimits = pgTable("rate_limits", {
 
 /** One model a provider serves; costs in USD per million tokens. */
 export interface ProviderModel {
+  /** The id clients send as `model`. */
   id: string;
+  /** Human-readable name for lists; defaults to the id. */
+  displayName?: string;
+  /** Context window, tokens. */
   contextWindow?: number;
+  /** Largest answer, tokens. */
   maxTokens?: number;
+  /** USD per million uncached input (prompt) tokens. */
   inputCostPerMTok?: number;
+  /** USD per million output (completion) tokens, reasoning included. */
   outputCostPerMTok?: number;
+  /** USD per million input tokens read from the prompt cache; unset = priced as input. */
+  cachedInputCostPerMTok?: number;
+  /** USD per million input tokens written to the prompt cache (Anthropic); unset = priced as input. */
+  cacheWriteCostPerMTok?: number;
 }
 
 /** Upstream LLM APIs. Credentials are AES-256-GCM ciphertext (see lib/crypto/secret-box). */
