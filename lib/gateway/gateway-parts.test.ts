@@ -1,45 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { readOpenAIUsage, joinUpstreamUrl } from "./api-types/openai-shared";
+import { openaiCompletions } from "@/lib/providers/api-types/openai-completions";
 import { observeStream, UsageMeter } from "./usage-meter";
-
-describe("upstream URLs", () => {
-  it.each([
-    ["https://api.openai.com/v1", "/v1/chat/completions", {}, "https://api.openai.com/v1/chat/completions"],
-    ["https://api.openai.com/v1", "/chat/completions", {}, "https://api.openai.com/v1/chat/completions"],
-    ["http://127.0.0.1:8000", "/v1/chat/completions", {}, "http://127.0.0.1:8000/v1/chat/completions"],
-    ["https://openrouter.ai/api/v1/", "/v1/models", {}, "https://openrouter.ai/api/v1/models"],
-    ["https://gateway.ai.cloudflare.com/v1/acc/gw/compat", "/v1/chat/completions", { baseReplacesV1: true }, "https://gateway.ai.cloudflare.com/v1/acc/gw/compat/chat/completions"],
-    ["https://gateway.ai.cloudflare.com/v1/acc/gw/compat", "/chat/completions", { baseReplacesV1: true }, "https://gateway.ai.cloudflare.com/v1/acc/gw/compat/chat/completions"],
-    ["https://api.openai.com/v1", "/v1x/odd", {}, "https://api.openai.com/v1/v1x/odd"],
-  ])("%s + %s", (base, path, options, expected) => {
-    expect(joinUpstreamUrl(base, path, "", options)).toBe(expected);
-  });
-});
 
 describe("usage metering", () => {
   const enc = new TextEncoder();
 
   it("reads usage from a JSON answer split across chunks", () => {
-    const meter = new UsageMeter("application/json; charset=utf-8", 200, readOpenAIUsage);
+    const meter = new UsageMeter("application/json; charset=utf-8", 200, openaiCompletions);
     const body = JSON.stringify({ model: "gpt-4o-mini", usage: { prompt_tokens: 11, completion_tokens: 7, prompt_tokens_details: { cached_tokens: 3 } } });
     meter.push(enc.encode(body.slice(0, 20)));
     meter.push(enc.encode(body.slice(20)));
-    expect(meter.finish()).toEqual({ usage: { model: "gpt-4o-mini", promptTokens: 11, completionTokens: 7, cachedTokens: 3 }, excerpt: null });
+    expect(meter.finish()).toEqual({ usage: { model: "gpt-4o-mini", promptTokens: 11, completionTokens: 7, cachedTokens: 3, cacheWriteTokens: null, reasoningTokens: null }, excerpt: null });
   });
 
   it("reads usage from the last SSE chunk, with events split mid-line", () => {
-    const meter = new UsageMeter("text/event-stream", 200, readOpenAIUsage);
+    const meter = new UsageMeter("text/event-stream", 200, openaiCompletions);
     const stream =
       `data: {"model":"m-1","choices":[{"delta":{"content":"hi"}}]}\n\n` +
       `data: {"model":"m-1","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2}}\r\n\r\n` +
       `data: [DONE]\n\n`;
     for (let i = 0; i < stream.length; i += 7) meter.push(enc.encode(stream.slice(i, i + 7)));
-    expect(meter.finish().usage).toEqual({ model: "m-1", promptTokens: 5, completionTokens: 2, cachedTokens: null });
+    expect(meter.finish().usage).toEqual({ model: "m-1", promptTokens: 5, completionTokens: 2, cachedTokens: null, cacheWriteTokens: null, reasoningTokens: null });
     expect(meter.isStream).toBe(true);
   });
 
   it("keeps an excerpt of error bodies only", () => {
-    const meter = new UsageMeter("application/json", 429, readOpenAIUsage);
+    const meter = new UsageMeter("application/json", 429, openaiCompletions);
     meter.push(enc.encode('{"error":{"message":"rate limited"}}'));
     expect(meter.finish().excerpt).toContain("rate limited");
   });

@@ -2,8 +2,8 @@ import { getActiveKeyBySecret, touchKeyUsed, type GatewayKey } from "@/lib/keys/
 import { getUpstreamProvider, type UpstreamProvider } from "@/lib/providers/queries";
 import { recordRequest } from "@/lib/usage/queries";
 import { logUnexpected } from "@/lib/http/api";
-import { getApiType, type ApiTypeAdapter, type Usage } from "./api-types";
-import { openAIErrorBody } from "./api-types/openai-shared";
+import { CREDENTIAL_HEADERS, getApiType, UpstreamRefusal, type ApiTypeModule, type Usage } from "@/lib/providers/api-types";
+import { openAIErrorBody } from "@/lib/providers/api-types/openai-shared";
 import { redactText, StreamRedactor } from "./redaction";
 import { observeStream, UsageMeter } from "./usage-meter";
 
@@ -40,10 +40,16 @@ export async function proxyGatewayRequest(req: Request, providerKey: string): Pr
 
   const adapter = getApiType(provider.apiType);
   const search = searchWithoutKey(url.searchParams, secret);
-  const upstreamUrl = adapter.upstreamUrl(provider.baseUrl, clientPath, search);
+  let upstreamUrl: string;
+  try {
+    upstreamUrl = adapter.upstreamUrl(provider, clientPath, search);
+  } catch (err) {
+    if (err instanceof UpstreamRefusal) return errorResponse(err.status, err.message, err.code, adapter);
+    throw err;
+  }
   const headers = forwardedRequestHeaders(req.headers, secret);
-  adapter.authorize(headers, provider);
-  const realSecrets = [provider.apiKey, provider.gatewayToken].filter((s): s is string => Boolean(s));
+  for (const [name, value] of Object.entries(adapter.authHeaders(provider))) headers.set(name, value);
+  const realSecrets = secretsOf(provider);
 
   const hasBody = req.method !== "GET" && req.method !== "HEAD" && req.body !== null;
   let upstream: Response;
@@ -65,7 +71,7 @@ export async function proxyGatewayRequest(req: Request, providerKey: string): Pr
     return errorResponse(502, `Provider "${provider.key}" could not be reached (${describeFetchError(err)})`, "upstream_unreachable", adapter);
   }
 
-  const meter = new UsageMeter(upstream.headers.get("content-type"), upstream.status, adapter.readUsage);
+  const meter = new UsageMeter(upstream.headers.get("content-type"), upstream.status, adapter);
   const finish = (outcome: "complete" | "error" | "cancelled") => {
     const { usage, excerpt } = meter.finish();
     const status = outcome === "cancelled" ? 499 : upstream.status;
@@ -108,21 +114,13 @@ function searchWithoutKey(params: URLSearchParams, secret: string): string {
   return copy.size > 0 ? `?${copy}` : "";
 }
 
-// Credentials of any kind, hop-by-hop headers, and what describes the client's connection
-// to us rather than ours to the upstream.
+// Credentials of any provider's kind, hop-by-hop headers, and what describes the client's
+// connection to us rather than ours to the upstream.
 const DROPPED_REQUEST_HEADERS = new Set([
-  "authorization",
-  "x-api-key",
-  "x-goog-api-key",
-  "cookie",
-  "cf-aig-authorization",
-  "cf-access-jwt-assertion",
-  "cf-access-client-id",
-  "cf-access-client-secret",
+  ...CREDENTIAL_HEADERS,
   "host",
   "connection",
   "keep-alive",
-  "proxy-authorization",
   "proxy-connection",
   "te",
   "trailer",
@@ -183,7 +181,7 @@ function returnedResponseHeaders(upstream: Headers, secrets: string[]): Headers 
   return out;
 }
 
-function errorResponse(status: number, message: string, code: string, adapter?: ApiTypeAdapter): Response {
+function errorResponse(status: number, message: string, code: string, adapter?: ApiTypeModule): Response {
   const body = adapter ? adapter.errorBody(status, message, code) : openAIErrorBody(status, message, code);
   return Response.json(body, { status });
 }
@@ -200,9 +198,13 @@ function costOf(provider: UpstreamProvider, usage: Usage | null): number | null 
   return (usage.promptTokens * model.inputCostPerMTok + (usage.completionTokens ?? 0) * (model.outputCostPerMTok ?? 0)) / 1_000_000;
 }
 
+function secretsOf(provider: UpstreamProvider): string[] {
+  return Object.values(provider.secrets).filter((s): s is string => Boolean(s));
+}
+
 function redact(text: string | null, provider: UpstreamProvider): string | null {
   if (!text) return text;
-  return redactText(text, [provider.apiKey, provider.gatewayToken].filter((s): s is string => Boolean(s)));
+  return redactText(text, secretsOf(provider));
 }
 
 function writeLog(entry: {

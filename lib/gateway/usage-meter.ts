@@ -1,40 +1,47 @@
-import type { Usage } from "./api-types";
+import { emptyUsage, type ApiTypeModule, type Usage } from "@/lib/providers/api-types";
 
 const MAX_JSON_BYTES = 4 * 1024 * 1024;
 const MAX_EXCERPT_CHARS = 500;
 
+type UsageReaders = Pick<ApiTypeModule, "readJsonUsage" | "readSseUsage" | "readNdjsonUsage">;
+
 /**
  * Reads token usage from an answer as it streams past, without holding the stream up.
- * JSON bodies are kept (up to 4 MB) and parsed at the end; SSE is split into events as it
- * arrives and only events that mention usage (or the first, for the model) are parsed.
+ * JSON bodies are kept (up to 4 MB) and parsed at the end; SSE is split into events
+ * (`event:` + `data:` lines up to a blank line) and NDJSON into lines as they arrive, each
+ * handed to the API type's reader.
  */
 export class UsageMeter {
-  readonly usage: Usage = { model: null, promptTokens: null, completionTokens: null, cachedTokens: null };
+  readonly usage: Usage = emptyUsage();
   private readonly decoder = new TextDecoder();
   private readonly sse: boolean;
+  private readonly ndjson: boolean;
   private readonly json: boolean;
   private chunks: Uint8Array[] = [];
   private size = 0;
   private pending = "";
   private excerpt = "";
+  private eventName: string | undefined;
+  private eventData: string[] = [];
 
   constructor(
     contentType: string | null,
     /** Upstream status: bodies of errors (≥ 400) are kept as an excerpt for the log. */
     private readonly status: number,
-    private readonly readUsage: (payload: unknown, into: Usage) => void,
+    private readonly readers: UsageReaders,
   ) {
     const type = (contentType ?? "").toLowerCase();
     this.sse = type.includes("text/event-stream");
-    this.json = !this.sse && type.includes("json");
+    this.ndjson = !this.sse && type.includes("ndjson");
+    this.json = !this.sse && !this.ndjson && type.includes("json");
   }
 
   get isStream(): boolean {
-    return this.sse;
+    return this.sse || this.ndjson;
   }
 
   push(chunk: Uint8Array): void {
-    if (this.sse) {
+    if (this.sse || this.ndjson) {
       const text = this.decoder.decode(chunk, { stream: true });
       if (this.status >= 400 && this.excerpt.length < MAX_EXCERPT_CHARS) this.excerpt += text;
       this.pending += text;
@@ -51,21 +58,27 @@ export class UsageMeter {
 
   private line(raw: string): void {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (!line.startsWith("data:")) return;
-    const data = line.slice(5).trim();
-    if (data === "" || data === "[DONE]") return;
-    if (this.usage.model !== null && !data.includes('"usage"')) return;
-    try {
-      this.readUsage(JSON.parse(data), this.usage);
-    } catch {
-      // not JSON: nothing to read
+    if (this.ndjson) {
+      if (line.trim() !== "") this.readers.readNdjsonUsage(line, this.usage);
+      return;
     }
+    if (line === "") return this.dispatch();
+    if (line.startsWith("data:")) this.eventData.push(line.slice(line.startsWith("data: ") ? 6 : 5));
+    else if (line.startsWith("event:")) this.eventName = line.slice(6).trim();
+  }
+
+  private dispatch(): void {
+    if (this.eventData.length > 0) this.readers.readSseUsage(this.eventName, this.eventData.join("\n"), this.usage);
+    this.eventName = undefined;
+    this.eventData = [];
   }
 
   /** Ends metering; returns the usage and, for error statuses, the start of the body. */
   finish(): { usage: Usage; excerpt: string | null } {
-    if (this.sse) {
+    if (this.sse || this.ndjson) {
       if (this.pending) this.line(this.pending);
+      this.pending = "";
+      if (this.sse) this.dispatch();
       return { usage: this.usage, excerpt: this.status >= 400 ? this.excerpt.slice(0, MAX_EXCERPT_CHARS) : null };
     }
     let text = "";
@@ -73,7 +86,7 @@ export class UsageMeter {
       text = Buffer.concat(this.chunks).toString("utf8");
       if (this.json) {
         try {
-          this.readUsage(JSON.parse(text), this.usage);
+          this.readers.readJsonUsage(JSON.parse(text), this.usage);
         } catch {
           // a truncated or non-JSON body has no usage to read
         }

@@ -3,7 +3,6 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { providers } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { buildCompatBaseUrl, parseCompatBaseUrl } from "./cloudflare-ai-gateway";
 import { createProvider, getUpstreamProvider, listProviders, updateProvider } from "./queries";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
@@ -22,26 +21,16 @@ async function caught(promise: Promise<unknown>): Promise<AppError> {
   throw new Error("expected an error");
 }
 
-describe("Cloudflare AI Gateway URLs", () => {
-  it("assembles and parses back the /compat base URL", () => {
-    const url = buildCompatBaseUrl("https://gateway.ai.cloudflare.com", ACCOUNT.toUpperCase(), "my-gateway");
-    expect(url).toBe(`https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/my-gateway/compat`);
-    expect(parseCompatBaseUrl(url)).toEqual({ accountId: ACCOUNT, gatewayId: "my-gateway" });
-    expect(parseCompatBaseUrl("https://api.openai.com/v1")).toBeNull();
-    expect(parseCompatBaseUrl(`https://gateway.ai.cloudflare.com/v1/not-hex/gw/compat`)).toBeNull();
-  });
-});
-
 describe("providers", () => {
   it("creates a Cloudflare AI Gateway provider from Account ID and Gateway, and gives them back on read", async () => {
     const p = await createProvider({ apiType: "cloudflare-ai-gateway", key: "cf", name: "Cloudflare", accountId: ACCOUNT, gatewayId: "prod", apiKey: "sk-upstream-secret", models: "openai/gpt-4o-mini 0.15 0.6\nworkers-ai/@cf/meta/llama-3.1-8b-instruct" });
     expect(p.baseUrl).toBe(`https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/prod/compat`);
-    expect(p).toMatchObject({ accountId: ACCOUNT, gatewayId: "prod", hasApiKey: true, hasGatewayToken: false });
+    expect(p).toMatchObject({ fields: { accountId: ACCOUNT, gatewayId: "prod" }, hasApiKey: true, secrets: { apiKey: { last4: "cret" } } });
     expect(p.models.map((m) => m.qualifiedId)).toEqual(["cf/openai/gpt-4o-mini", "cf/workers-ai/@cf/meta/llama-3.1-8b-instruct"]);
     expect(p.models[0]).toMatchObject({ inputCostPerMTok: 0.15, outputCostPerMTok: 0.6 });
     const edited = await updateProvider({ id: p.id, input: { gatewayId: "staging" } });
     expect(edited.baseUrl).toBe(`https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/staging/compat`);
-    expect(edited.accountId).toBe(ACCOUNT);
+    expect(edited.fields.accountId).toBe(ACCOUNT);
   });
 
   it("encrypts API keys at rest and never returns them", async () => {
@@ -52,12 +41,12 @@ describe("providers", () => {
     const db = await getDb();
     const [row] = await db.select().from(providers);
     expect(row!.apiKeyEncrypted).not.toContain("sk-upstream-secret");
-    expect((await getUpstreamProvider({ key: "openai" }))!.apiKey).toBe("sk-upstream-secret");
+    expect((await getUpstreamProvider({ key: "openai" }))!.secrets.apiKey).toBe("sk-upstream-secret");
     // Blank keeps the stored key; null removes it.
     await updateProvider({ id: p.id, input: { apiKey: "", name: "OpenAI (prod)" } });
-    expect((await getUpstreamProvider({ key: "openai" }))!.apiKey).toBe("sk-upstream-secret");
+    expect((await getUpstreamProvider({ key: "openai" }))!.secrets.apiKey).toBe("sk-upstream-secret");
     await updateProvider({ id: p.id, input: { apiKey: null } });
-    expect((await getUpstreamProvider({ key: "openai" }))!.apiKey).toBeNull();
+    expect((await getUpstreamProvider({ key: "openai" }))!.secrets.apiKey).toBeUndefined();
   });
 
   it.each([
@@ -68,12 +57,34 @@ describe("providers", () => {
     [{ apiType: "openai-completions", key: "ok", name: "x", baseUrl: "https://user:pw@a.example" }, "baseUrl"],
     [{ apiType: "openai-completions", key: "ok", name: "x", baseUrl: "https://a.example", models: "gpt-4o\ngpt-4o" }, "models"],
     [{ apiType: "telepathy", key: "ok", name: "x" }, "apiType"],
+    [{ apiType: "openai-completions", key: "ok", name: "x", baseUrl: "https://api.example.com/v1/chat/completions" }, "baseUrl"],
+    [{ apiType: "openai-completions", key: "ok", name: "x", baseUrl: "http://api.example.com/v1" }, "baseUrl"],
+    [{ apiType: "openai-completions", key: "ok", name: "x", baseUrl: "http:///v1" }, "baseUrl"],
+    [{ apiType: "openai-completions", key: "ok", name: "x", baseUrl: "http://169.254.169.254/latest" }, "baseUrl"],
+    [{ apiType: "openai-completions", key: "ok", name: "x", baseUrl: "https://a.example/v1", models: "gpt-4o 1 x" }, "models"],
+    [{ apiType: "openai-completions", key: "ok", name: "x", baseUrl: "https://a.example/v1", models: [{ id: "bad\uD800id" }] }, "models"],
+    [{ apiType: "cloudflare-ai-gateway", key: "cf", name: "x", accountId: ACCOUNT, gatewayId: "gw", gatewayToken: "t0123456789", models: "gpt-4o" }, "models"],
   ])("refuses %o, naming the field", async (input, field) => {
     const err = await caught(createProvider(input));
     expect(err).toBeInstanceOf(AppError);
     expect(err.status).toBe(400);
     expect(Object.keys(err.fieldErrors ?? {}).some((k) => k === field || k.startsWith(`${field}.`))).toBe(true);
     expect(await listProviders()).toHaveLength(0);
+  });
+
+  it("validates an edit as a whole: nothing to change, a field of another type, a secret the mode needs", async () => {
+    const openai = await createProvider({ apiType: "openai-completions", key: "oa", name: "OpenAI", baseUrl: "https://api.openai.com/v1" });
+    expect(await caught(updateProvider({ id: openai.id, input: {} }))).toMatchObject({ status: 400, message: expect.stringMatching(/Nothing to change/) });
+    expect(await caught(updateProvider({ id: openai.id, input: { accountId: ACCOUNT } }))).toMatchObject({ status: 400, message: expect.stringMatching(/Not a field of a OpenAI-compatible provider: accountId/) });
+    expect(await caught(updateProvider({ id: openai.id, input: { apiType: "cloudflare-ai-gateway" } }))).toMatchObject({ status: 400, message: expect.stringMatching(/cannot change/) });
+
+    const cf = await createProvider({ apiType: "cloudflare-ai-gateway", key: "cfub", name: "CF", authMode: "unified-billing", accountId: ACCOUNT, gatewayId: "gw", gatewayToken: "cf-token-0123456789" });
+    expect(cf.secrets).toEqual({ gatewayToken: { last4: "6789" } });
+    const err = await caught(updateProvider({ id: cf.id, input: { gatewayToken: null } }));
+    expect(err.fieldErrors).toEqual({ gatewayToken: [expect.stringMatching(/Unified Billing need a Cloudflare API token/)] });
+    expect(await caught(createProvider({ apiType: "cloudflare-ai-gateway", key: "cfx", name: "CF", authMode: "unified-billing", accountId: ACCOUNT, gatewayId: "gw", gatewayToken: "t0123456789abc", apiKey: "sk-unused" }))).toMatchObject({
+      fieldErrors: { apiKey: [expect.stringMatching(/Not used with these settings/)] },
+    });
   });
 
   it("keeps provider keys unique", async () => {

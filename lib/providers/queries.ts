@@ -2,24 +2,28 @@ import { asc, eq } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
 import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
-import { providers, type Provider, type ProviderModel } from "@/lib/db/schema";
-import { AppError, conflict, parseOrThrow, uniqueViolation } from "@/lib/errors";
 import { asUuid } from "@/lib/db/ids";
-import { buildCompatBaseUrl, parseCompatBaseUrl } from "./cloudflare-ai-gateway";
-import { createProviderSchema, updateProviderSchema, type ApiType, type CreateProviderInput, type UpdateProviderInput } from "./schemas";
+import { providers, type Provider, type ProviderModel } from "@/lib/db/schema";
+import { AppError, conflict, parseOrThrow, uniqueViolation, type FieldErrors } from "@/lib/errors";
+import { getApiType, isApiType, type ApiType, type ApiTypeModule, type SecretName, type UpstreamProvider } from "./api-types";
+import { apiTypeOfSchema, createProviderSchema, updateProviderSchema, type CreateProviderInput, type UpdateProviderInput } from "./schemas";
 
-/** What pages and the API see of a provider. Secrets appear only as "is set". */
+export type { UpstreamProvider };
+
+/** What pages and the API see of a provider. Secrets appear only as "stored" plus their last four characters. */
 export interface ProviderDTO {
   id: string;
   key: string;
   name: string;
   apiType: ApiType;
+  /** The type's label (`Cloudflare AI Gateway`). */
+  apiTypeLabel: string;
   baseUrl: string;
-  /** cloudflare-ai-gateway only: parsed back out of `baseUrl`. */
-  accountId: string | null;
-  gatewayId: string | null;
+  /** The type's own non-secret fields, read back from what is stored (Cloudflare: accountId, gatewayId, authMode). */
+  fields: Record<string, string>;
+  /** Stored secrets by name: `last4` is null when the secret is too short to show any of it. Absent = not stored. */
+  secrets: Partial<Record<SecretName, { last4: string | null }>>;
   hasApiKey: boolean;
-  hasGatewayToken: boolean;
   /** `provider-key/model-id`, as clients name them. */
   models: (ProviderModel & { qualifiedId: string })[];
   /** Where clients point an OpenAI SDK: `/gateway/<key>/v1`. */
@@ -28,18 +32,38 @@ export interface ProviderDTO {
   updatedAt: string;
 }
 
+/** Which column holds which secret. */
+const SECRET_COLUMNS = { apiKey: "apiKeyEncrypted", gatewayToken: "gatewayTokenEncrypted" } as const satisfies Record<SecretName, keyof Provider>;
+
+// Showing the end of a short secret would show most of it.
+const MIN_LENGTH_FOR_LAST4 = 12;
+
+function lastFour(sealed: string): string | null {
+  try {
+    const plain = openSecret(sealed);
+    return plain.length >= MIN_LENGTH_FOR_LAST4 ? plain.slice(-4) : null;
+  } catch {
+    return null;
+  }
+}
+
 function toDTO(p: Provider): ProviderDTO {
-  const cf = p.apiType === "cloudflare-ai-gateway" ? parseCompatBaseUrl(p.baseUrl) : null;
+  const spec = getApiType(p.apiType);
+  const secrets: ProviderDTO["secrets"] = {};
+  for (const name of spec.secretFields) {
+    const sealed = p[SECRET_COLUMNS[name]];
+    if (sealed) secrets[name] = { last4: lastFour(sealed) };
+  }
   return {
     id: p.id,
     key: p.key,
     name: p.name,
     apiType: p.apiType as ApiType,
+    apiTypeLabel: spec.label,
     baseUrl: p.baseUrl,
-    accountId: cf?.accountId ?? null,
-    gatewayId: cf?.gatewayId ?? null,
+    fields: spec.fromStored({ baseUrl: p.baseUrl, settings: {} }),
+    secrets,
     hasApiKey: p.apiKeyEncrypted !== null,
-    hasGatewayToken: p.gatewayTokenEncrypted !== null,
     models: p.models.map((m) => ({ ...m, qualifiedId: `${p.key}/${m.id}` })),
     gatewayPath: `/gateway/${p.key}/v1`,
     createdAt: p.createdAt.toISOString(),
@@ -52,6 +76,7 @@ function rethrowUnique(err: unknown): never {
   throw err;
 }
 
+/** Every provider, by name. Secrets only as "stored" and their last four characters. */
 export async function listProviders(): Promise<ProviderDTO[]> {
   const db = await getDb();
   const rows = await db.select().from(providers).orderBy(asc(providers.name));
@@ -66,26 +91,91 @@ export async function getProviderById({ id }: { id: string }): Promise<ProviderD
   return toDTO(row);
 }
 
+type Secrets = Partial<Record<SecretName, string>>;
+/** name → plaintext to seal, or null to erase; names not listed stay as they are. */
+type SecretChanges = Partial<Record<SecretName, string | null>>;
+
+/**
+ * Validates a provider's type fields and secrets together and works out what to store:
+ * the base URL and settings from the type's module, which secrets to seal or erase, and
+ * every secret the provider holds afterwards (`final`, for probes of unsaved drafts).
+ * @throws {AppError} validation, with field errors (a secret typed that these settings do not use, a missing one they need).
+ */
+function planWrite(
+  spec: ApiTypeModule,
+  values: Record<string, unknown>,
+  typed: SecretChanges,
+  stored: Secrets,
+): { baseUrl: string; settings: Record<string, string>; changes: SecretChanges; final: Secrets } {
+  const final: Secrets = {};
+  for (const name of spec.secretFields) {
+    const value = typed[name] === undefined ? stored[name] : typed[name];
+    if (typeof value === "string") final[name] = value;
+  }
+  const shape = spec.toStored(values, { cfAiGatewayOrigin: getConfig().cfAiGatewayOrigin, hasSecret: (n) => final[n] !== undefined });
+  const inUse = spec.secretsInUse?.(shape) ?? spec.secretFields;
+  const errors: FieldErrors = {};
+  const changes: SecretChanges = {};
+  for (const name of spec.secretFields) {
+    if (inUse.includes(name)) {
+      if (typed[name] !== undefined) changes[name] = typed[name];
+      continue;
+    }
+    if (typeof typed[name] === "string") errors[name] = ["Not used with these settings: leave it empty"];
+    if (stored[name] !== undefined) changes[name] = null;
+    delete final[name];
+  }
+  for (const [field, message] of Object.entries(spec.checkSecrets?.(shape, (n) => final[n] !== undefined) ?? {})) if (message) (errors[field] ??= []).push(message);
+  const fields = Object.keys(errors);
+  if (fields.length > 0) throw new AppError("validation", `${fields[0]}: ${errors[fields[0]!]![0]}`, errors);
+  return { baseUrl: shape.baseUrl, settings: shape.settings, changes, final };
+}
+
+/** Splits parsed input into the type's non-secret values and its typed secrets (`null` = remove). */
+function splitSecrets(spec: ApiTypeModule, data: Record<string, unknown>): { values: Record<string, unknown>; typed: SecretChanges } {
+  const values: Record<string, unknown> = {};
+  const typed: SecretChanges = {};
+  for (const name of Object.keys(spec.fields.shape)) {
+    if ((spec.secretFields as readonly string[]).includes(name)) {
+      const v = data[name];
+      if (v === null || typeof v === "string") typed[name as SecretName] = v;
+    } else if (data[name] !== undefined) {
+      values[name] = data[name];
+    }
+  }
+  return { values, typed };
+}
+
+function secretColumns(changes: SecretChanges): Partial<typeof providers.$inferInsert> {
+  const out: Partial<typeof providers.$inferInsert> = {};
+  for (const [name, value] of Object.entries(changes) as [SecretName, string | null][]) out[SECRET_COLUMNS[name]] = value === null ? null : sealSecret(value);
+  return out;
+}
+
+function storedSecrets(row: Provider): Secrets {
+  const out: Secrets = {};
+  for (const name of Object.keys(SECRET_COLUMNS) as SecretName[]) {
+    const sealed = row[SECRET_COLUMNS[name]];
+    if (sealed) out[name] = openSecret(sealed);
+  }
+  return out;
+}
+
 /**
  * Creates a provider; secrets are sealed before they reach the database.
- * @throws {AppError} validation, conflict (key taken).
+ * @throws {AppError} validation (naming each field), conflict (key taken).
  */
 export async function createProvider(input: CreateProviderInput | unknown): Promise<ProviderDTO> {
-  const data = parseOrThrow(createProviderSchema, input);
-  const baseUrl = data.apiType === "cloudflare-ai-gateway" ? buildCompatBaseUrl(getConfig().cfAiGatewayOrigin, data.accountId, data.gatewayId) : data.baseUrl;
+  const { apiType } = parseOrThrow(apiTypeOfSchema, input);
+  const spec = getApiType(apiType);
+  const data = parseOrThrow(createProviderSchema(apiType), input) as Record<string, unknown> & { key: string; name: string; models?: ProviderModel[] };
+  const { values, typed } = splitSecrets(spec, data);
+  const plan = planWrite(spec, values, typed, {});
   const db = await getDb();
   try {
     const [row] = await db
       .insert(providers)
-      .values({
-        key: data.key,
-        name: data.name,
-        apiType: data.apiType,
-        baseUrl,
-        apiKeyEncrypted: data.apiKey ? sealSecret(data.apiKey) : null,
-        gatewayTokenEncrypted: data.apiType === "cloudflare-ai-gateway" && data.gatewayToken ? sealSecret(data.gatewayToken) : null,
-        models: data.models,
-      })
+      .values({ key: data.key, name: data.name, apiType, baseUrl: plan.baseUrl, models: data.models ?? [], ...secretColumns(plan.changes) })
       .returning();
     return toDTO(row!);
   } catch (err) {
@@ -94,41 +184,30 @@ export async function createProvider(input: CreateProviderInput | unknown): Prom
 }
 
 /**
- * Edits a provider. Omitted fields (and blank secrets) stay as they are; `null` secrets are removed.
- * @throws {AppError} not_found, validation, conflict (key taken).
+ * Edits a provider. Omitted fields (and blank secrets) stay as they are; `null` secrets
+ * are removed; the merged result is validated as a whole, as on create.
+ * @throws {AppError} not_found, validation (also when nothing would change), conflict (key taken).
  */
 export async function updateProvider({ id, input }: { id: string; input: UpdateProviderInput | unknown }): Promise<ProviderDTO> {
-  const data = parseOrThrow(updateProviderSchema, input);
   const db = await getDb();
   const [current] = await db.select().from(providers).where(eq(providers.id, asUuid(id))).limit(1);
   if (!current) throw new AppError("not_found", "No such provider");
-
-  const set: Partial<typeof providers.$inferInsert> = { updatedAt: new Date() };
-  if (data.key !== undefined) set.key = data.key;
-  if (data.name !== undefined) set.name = data.name;
-  if (data.models !== undefined) set.models = data.models;
-  if (current.apiType === "cloudflare-ai-gateway") {
-    if (data.baseUrl !== undefined) {
-      throw new AppError("validation", "baseUrl: a Cloudflare AI Gateway provider is set by Account ID and Gateway", {
-        baseUrl: ["Set Account ID and Gateway instead"],
-      });
-    }
-    if (data.accountId !== undefined || data.gatewayId !== undefined) {
-      const parsed = parseCompatBaseUrl(current.baseUrl);
-      const accountId = data.accountId ?? parsed?.accountId;
-      const gatewayId = data.gatewayId ?? parsed?.gatewayId;
-      if (!accountId || !gatewayId) throw new AppError("validation", "Send both accountId and gatewayId", { accountId: ["Required"], gatewayId: ["Required"] });
-      set.baseUrl = buildCompatBaseUrl(getConfig().cfAiGatewayOrigin, accountId, gatewayId);
-    }
-    if (data.gatewayToken !== undefined) set.gatewayTokenEncrypted = data.gatewayToken === null ? null : sealSecret(data.gatewayToken);
-  } else {
-    if (data.accountId !== undefined || data.gatewayId !== undefined || data.gatewayToken) {
-      throw new AppError("validation", "accountId, gatewayId and gatewayToken apply to Cloudflare AI Gateway providers only");
-    }
-    if (data.baseUrl !== undefined) set.baseUrl = data.baseUrl;
+  if (!isApiType(current.apiType)) throw new AppError("validation", `This provider's API type "${current.apiType}" is not one this Gatehouse knows`);
+  const spec = getApiType(current.apiType);
+  const data = parseOrThrow(updateProviderSchema(current.apiType), input) as Record<string, unknown>;
+  const { values: changed, typed } = splitSecrets(spec, data);
+  if (data.key === undefined && data.name === undefined && data.models === undefined && Object.keys(changed).length === 0 && Object.keys(typed).length === 0) {
+    throw new AppError("validation", "Nothing to change: send at least one field to update");
   }
-  if (data.apiKey !== undefined) set.apiKeyEncrypted = data.apiKey === null ? null : sealSecret(data.apiKey);
 
+  const nonSecret = spec.fields.omit(Object.fromEntries(spec.secretFields.map((n) => [n, true])) as never);
+  const merged = parseOrThrow(nonSecret, { ...spec.fromStored({ baseUrl: current.baseUrl, settings: {} }), ...changed }) as Record<string, unknown>;
+  const plan = planWrite(spec, merged, typed, storedSecrets(current));
+
+  const set: Partial<typeof providers.$inferInsert> = { updatedAt: new Date(), baseUrl: plan.baseUrl, ...secretColumns(plan.changes) };
+  if (data.key !== undefined) set.key = data.key as string;
+  if (data.name !== undefined) set.name = data.name as string;
+  if (data.models !== undefined) set.models = data.models as ProviderModel[];
   try {
     const [row] = await db.update(providers).set(set).where(eq(providers.id, current.id)).returning();
     if (!row) throw new AppError("not_found", "No such provider");
@@ -145,29 +224,13 @@ export async function deleteProvider({ id }: { id: string }): Promise<void> {
   if (!row) throw new AppError("not_found", "No such provider");
 }
 
-/** A provider with its credentials opened, for the gateway only. Never serialise it. */
-export interface UpstreamProvider {
-  id: string;
-  key: string;
-  apiType: ApiType;
-  baseUrl: string;
-  apiKey: string | null;
-  gatewayToken: string | null;
-  models: ProviderModel[];
-}
-
-/** The gateway's lookup by `/gateway/<key>/`; null when there is no such provider. */
+/**
+ * The gateway's lookup by `/gateway/<key>/`: the provider with its secrets opened; null
+ * when there is no such provider. Never serialise the result.
+ */
 export async function getUpstreamProvider({ key }: { key: string }): Promise<UpstreamProvider | null> {
   const db = await getDb();
   const [row] = await db.select().from(providers).where(eq(providers.key, key)).limit(1);
   if (!row) return null;
-  return {
-    id: row.id,
-    key: row.key,
-    apiType: row.apiType as ApiType,
-    baseUrl: row.baseUrl,
-    apiKey: row.apiKeyEncrypted ? openSecret(row.apiKeyEncrypted) : null,
-    gatewayToken: row.gatewayTokenEncrypted ? openSecret(row.gatewayTokenEncrypted) : null,
-    models: row.models,
-  };
+  return { id: row.id, key: row.key, apiType: row.apiType, baseUrl: row.baseUrl, secrets: storedSecrets(row), settings: {}, models: row.models };
 }

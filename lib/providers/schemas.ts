@@ -1,11 +1,19 @@
 import { z } from "zod";
-import { blankToUndefined } from "@/lib/users/schemas";
-import { ACCOUNT_ID_PATTERN, GATEWAY_ID_PATTERN } from "./cloudflare-ai-gateway";
+import { API_TYPES, getApiType, type ApiType, type ApiTypeModule } from "./api-types";
+import { parseModelLines } from "./model-lines";
 
-export const API_TYPES = ["openai-completions", "cloudflare-ai-gateway"] as const;
-export type ApiType = (typeof API_TYPES)[number];
+/**
+ * Provider input, assembled from the API type modules: the fields every provider has
+ * (key, name, models) plus the chosen type's own. Create and update are derived from the
+ * same pieces, so the form and the REST API validate alike.
+ */
+
+export { API_TYPES, type ApiType };
 
 export const apiTypeSchema = z.enum(API_TYPES, { error: `API type must be one of: ${API_TYPES.join(", ")}` });
+
+/** Just the `apiType` of a create body, read first: it decides which fields the rest may have. */
+export const apiTypeOfSchema = z.object({ apiType: apiTypeSchema }, { error: "Send a JSON object with an apiType" });
 
 export const providerKeySchema = z
   .string({ error: "Enter a key" })
@@ -15,95 +23,129 @@ export const providerKeySchema = z
   .max(63, "Key must be at most 63 characters")
   .regex(/^[a-z0-9][a-z0-9-]*$/, "Key may use lowercase letters, digits and dashes; it becomes /gateway/<key>/");
 
-const costSchema = z.number().nonnegative("Costs cannot be negative").max(100_000).optional();
+const nameSchema = z.string({ error: "Enter a name" }).trim().min(1, "Enter a name").max(100, "Name must be at most 100 characters");
 
+// A high half of a UTF-16 pair without its low half, or the reverse: not text Postgres
+// or an upstream can store or compare.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const modelIdSchema = z
+  .string({ error: "Model id must be text" })
+  .trim()
+  .min(1, "Model id cannot be empty")
+  .max(200, "Model ids are at most 200 characters")
+  .regex(/^[^\s\u0000-\u001f\u007f]+$/, "Model ids have no spaces or control characters")
+  .refine((id) => !LONE_SURROGATE.test(id), "Model id holds a broken character (a lone UTF-16 surrogate)");
+
+const price = (what: string) =>
+  z
+    .number({ error: `${what} must be a number (USD per million tokens)` })
+    .nonnegative(`${what} cannot be negative`)
+    .max(100_000, `${what} above 100000 USD per million tokens is surely a typo`)
+    .optional();
+const tokenLimit = (what: string) =>
+  z.number({ error: `${what} must be a number of tokens` }).int(`${what} is a whole number of tokens`).positive(`${what} must be positive`).max(100_000_000).optional();
+
+/** One model. Prices in USD per million tokens; limits in tokens. */
 export const modelSchema = z.object({
-  id: z.string().trim().min(1, "Model id cannot be empty").max(200).regex(/^\S+$/, "Model ids have no spaces"),
-  contextWindow: z.number().int().positive().optional(),
-  maxTokens: z.number().int().positive().optional(),
-  /** USD per million prompt tokens */
-  inputCostPerMTok: costSchema,
-  /** USD per million completion tokens */
-  outputCostPerMTok: costSchema,
+  id: modelIdSchema,
+  displayName: z.string().trim().min(1).max(200).optional(),
+  contextWindow: tokenLimit("Context window"),
+  maxTokens: tokenLimit("Max output tokens"),
+  inputCostPerMTok: price("Input price"),
+  outputCostPerMTok: price("Output price"),
+  cachedInputCostPerMTok: price("Cached-input price"),
+  cacheWriteCostPerMTok: price("Cache-write price"),
 });
 
 /**
- * Models as JSON objects, or (from forms) text with one model per line:
- * `id [input-USD-per-M output-USD-per-M]`, e.g. `gpt-4o-mini 0.15 0.60`.
+ * The models of a provider of API type `spec`: an array of {@link modelSchema} objects, or
+ * the form's text (see `model-lines.ts`), with errors naming the line. Ids are
+ * normalised by the type (Cloudflare: `@cf/…` → `workers-ai/@cf/…`) and must be unique.
  */
-export const modelsSchema = z.preprocess((v) => {
-  if (typeof v !== "string") return v ?? [];
-  return v
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith("#"))
-    .map((line) => {
-      const [id, input, output] = line.split(/\s+/);
-      const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
-      return { id, inputCostPerMTok: num(input), outputCostPerMTok: num(output) };
-    });
-}, z.array(modelSchema).max(500, "At most 500 models").refine((models) => new Set(models.map((m) => m.id)).size === models.length, "Each model id may appear once"));
-
-const baseUrlSchema = z
-  .string({ error: "Enter the base URL" })
-  .trim()
-  .min(1, { message: "Enter the base URL", abort: true })
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === "https:" || u.protocol === "http:") && !u.username && !u.password && !u.search && !u.hash;
-    } catch {
-      return false;
+export function modelsSchema(spec: ApiTypeModule) {
+  return z.unknown().transform((value, ctx) => {
+    let raw: unknown[];
+    let lineOf: (index: number) => string;
+    if (value === undefined || value === null) return [];
+    if (typeof value === "string") {
+      const { models, errors } = parseModelLines(value);
+      for (const e of errors) ctx.addIssue({ code: "custom", message: `line ${e.line}: ${e.message}` });
+      if (errors.length > 0) return z.NEVER;
+      raw = models.map(({ line: _line, ...m }) => m);
+      lineOf = (i) => `line ${models[i]!.line}: `;
+    } else if (Array.isArray(value)) {
+      raw = value;
+      lineOf = (i) => `model ${i + 1}: `;
+    } else {
+      ctx.addIssue({ code: "custom", message: "Models are a list of { id, … } objects, or text with one model per line" });
+      return z.NEVER;
     }
-  }, "Enter an http(s) URL without credentials or query, like https://api.openai.com/v1")
-  .transform((v) => v.replace(/\/+$/, ""));
+    if (raw.length > 500) {
+      ctx.addIssue({ code: "custom", message: "At most 500 models" });
+      return z.NEVER;
+    }
+    const out: z.output<typeof modelSchema>[] = [];
+    const seen = new Set<string>();
+    raw.forEach((entry, i) => {
+      const parsed = modelSchema.safeParse(entry);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: `${lineOf(i)}${issue.message}` });
+        return;
+      }
+      const normalised = spec.normaliseModelId?.(parsed.data.id) ?? { id: parsed.data.id };
+      if ("error" in normalised) return void ctx.addIssue({ code: "custom", message: `${lineOf(i)}${normalised.error}` });
+      if (seen.has(normalised.id)) return void ctx.addIssue({ code: "custom", message: `${lineOf(i)}"${normalised.id}" is listed twice` });
+      seen.add(normalised.id);
+      out.push({ ...parsed.data, id: normalised.id });
+    });
+    return out;
+  });
+}
 
-const secretSchema = (label: string) => z.preprocess(blankToUndefined, z.string().trim().min(1).max(4096, `${label} is too long`).optional());
+const createSchemas = new Map<string, z.ZodObject>();
+const updateSchemas = new Map<string, z.ZodObject>();
 
-const common = {
-  key: providerKeySchema,
-  name: z.string({ error: "Enter a name" }).trim().min(1, "Enter a name").max(100, "Name must be at most 100 characters"),
-  models: modelsSchema,
-  apiKey: secretSchema("API key"),
-};
-
-export const accountIdSchema = z
-  .string({ error: "Enter the Account ID" })
-  .trim()
-  .regex(ACCOUNT_ID_PATTERN, "Account ID is 32 hexadecimal characters (Cloudflare dashboard → Account home → Account ID)");
-export const gatewayIdSchema = z
-  .string({ error: "Enter the Gateway name" })
-  .trim()
-  .regex(GATEWAY_ID_PATTERN, "Gateway is the gateway's id: letters, digits, - and _ (AI → AI Gateway in the dashboard)");
-
-export const createProviderSchema = z.discriminatedUnion(
-  "apiType",
-  [
-    z.object({ ...common, apiType: z.literal("openai-completions"), baseUrl: baseUrlSchema }),
-    z.object({
-      ...common,
-      apiType: z.literal("cloudflare-ai-gateway"),
-      accountId: accountIdSchema,
-      gatewayId: gatewayIdSchema,
-      gatewayToken: secretSchema("Gateway token"),
-    }),
-  ],
-  { error: `API type must be one of: ${API_TYPES.join(", ")}` },
-);
-export type CreateProviderInput = z.input<typeof createProviderSchema>;
+/** The create body for a type: `{ apiType, key, name, models?, …the type's fields }`. */
+export function createProviderSchema(apiType: ApiType) {
+  let schema = createSchemas.get(apiType);
+  if (!schema) {
+    const spec = getApiType(apiType);
+    schema = z.object({ apiType: z.literal(apiType), key: providerKeySchema, name: nameSchema, models: modelsSchema(spec).optional(), ...spec.fields.shape });
+    createSchemas.set(apiType, schema);
+  }
+  return schema;
+}
 
 /**
- * Updates keep what is not sent. Secrets: omitted or blank = keep, `null` = remove.
- * The API type cannot change (the fields differ); make a new provider instead.
+ * The update body for a type: any of the create fields; omitted = unchanged. Secrets:
+ * omitted or blank = keep, `null` = remove. Unknown fields are refused (a field of another
+ * type is a mistake worth saying), and `apiType` may only repeat the current one.
  */
-export const updateProviderSchema = z.object({
-  key: providerKeySchema.optional(),
-  name: common.name.optional(),
-  models: modelsSchema.optional(),
-  baseUrl: baseUrlSchema.optional(),
-  accountId: accountIdSchema.optional(),
-  gatewayId: gatewayIdSchema.optional(),
-  apiKey: z.union([z.null(), secretSchema("API key")]).optional(),
-  gatewayToken: z.union([z.null(), secretSchema("Gateway token")]).optional(),
-});
-export type UpdateProviderInput = z.input<typeof updateProviderSchema>;
+export function updateProviderSchema(apiType: ApiType) {
+  let schema = updateSchemas.get(apiType);
+  if (!schema) {
+    const spec = getApiType(apiType);
+    const own: Record<string, z.ZodType> = {};
+    for (const [name, field] of Object.entries(spec.fields.partial().shape)) {
+      own[name] = (spec.secretFields as readonly string[]).includes(name) ? z.union([z.null(), field as z.ZodType]).optional() : (field as z.ZodType);
+    }
+    schema = z.strictObject(
+      {
+        apiType: z.literal(apiType, { error: "The API type cannot change (the fields differ): add a new provider instead" }).optional(),
+        key: providerKeySchema.optional(),
+        name: nameSchema.optional(),
+        models: modelsSchema(spec).optional(),
+        ...own,
+      },
+      { error: (issue) => (issue.code === "unrecognized_keys" ? `Not a field of a ${spec.label} provider: ${issue.keys.join(", ")}` : undefined) },
+    );
+    updateSchemas.set(apiType, schema);
+  }
+  return schema;
+}
+
+/** What `POST /api/v1/providers` takes (loosely typed: each type adds its own fields). */
+export type CreateProviderInput = { apiType: string; key: string; name: string; models?: unknown } & Record<string, unknown>;
+/** What `PATCH /api/v1/providers/{id}` takes. */
+export type UpdateProviderInput = Record<string, unknown>;

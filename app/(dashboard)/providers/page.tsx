@@ -8,11 +8,6 @@ import { deleteProviderAction } from "./actions";
 
 export const metadata = { title: "Providers" };
 
-const API_TYPE_LABEL = {
-  "openai-completions": { label: "OpenAI-compatible", tone: "blue" },
-  "cloudflare-ai-gateway": { label: "Cloudflare AI Gateway", tone: "brand" },
-} as const;
-
 export default async function ProvidersPage() {
   await requirePageAdmin();
   const providers = await listProviders();
@@ -46,7 +41,6 @@ export default async function ProvidersPage() {
             </thead>
             <tbody className="divide-y divide-zinc-100" data-testid="providers-table">
               {providers.map((p) => {
-                const type = API_TYPE_LABEL[p.apiType];
                 return (
                   <tr key={p.id} data-testid={`provider-row-${p.key}`} className="hover:bg-zinc-50/60">
                     <Td>
@@ -59,7 +53,7 @@ export default async function ProvidersPage() {
                       <Code>{p.key}</Code>
                     </Td>
                     <Td>
-                      <Badge tone={type.tone}>{type.label}</Badge>
+                      <Badge tone="blue">{p.apiTypeLabel}</Badge>
                     </Td>
                     <Td>
                       <span className="block max-w-52 truncate font-mono text-xs text-zinc-600" title={p.baseUrl}>
@@ -70,12 +64,7 @@ export default async function ProvidersPage() {
                       <span title={p.models.map((m) => m.id).join("\n") || undefined}>{p.models.length}</span>
                     </Td>
                     <Td>
-                      {p.hasApiKey ? <Badge tone="green">Stored</Badge> : <Badge>None</Badge>}
-                      {p.apiType === "cloudflare-ai-gateway" && p.hasGatewayToken ? (
-                        <span className="ml-1.5">
-                          <Badge tone="green">Token</Badge>
-                        </span>
-                      ) : null}
+                      {Object.keys(p.secrets).length > 0 ? <Badge tone="green">Stored</Badge> : <Badge>None</Badge>}
                     </Td>
                     <ActionsCell>
                       <Link href={`/providers/${p.id}`} aria-label={`Edit ${p.name}`} className={`${buttonStyles.base} ${buttonStyles.ghost} ${buttonStyles.small}`}>

@@ -105,8 +105,8 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
   const [apiType, setApiType] = useState<ApiType>(provider?.apiType ?? "openai-completions");
   const [key, setKey] = useState(provider?.key ?? "");
   const [keyEdited, setKeyEdited] = useState(editing);
-  const [accountId, setAccountId] = useState(provider?.accountId ?? "");
-  const [gatewayId, setGatewayId] = useState(provider?.gatewayId ?? "");
+  const [accountId, setAccountId] = useState(provider?.fields.accountId ?? "");
+  const [gatewayId, setGatewayId] = useState(provider?.fields.gatewayId ?? "");
   const initialModels = provider ? modelsToText(provider.models) : "";
   const [modelsText, setModelsText] = useState(initialModels);
 
@@ -230,7 +230,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
             removeName="removeGatewayToken"
             removeLabel="Remove the stored token"
             storedText="A token is stored."
-            stored={provider?.hasGatewayToken ?? false}
+            stored={provider?.secrets.gatewayToken !== undefined}
             state={state}
             placeholder="Cloudflare AI Gateway token"
             hint={
@@ -241,7 +241,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
           />
           <ApiKeyField
             label="API key (optional)"
-            stored={provider?.hasApiKey ?? false}
+            stored={provider?.secrets.apiKey !== undefined}
             state={state}
             hint="The upstream provider's key. Leave empty when the gateway stores keys (BYOK) or bills through Cloudflare."
           />
@@ -260,7 +260,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
             placeholder="https://api.openai.com/v1"
             hint="Up to and including /v1, e.g. https://api.openai.com/v1 or http://localhost:11434/v1."
           />
-          <ApiKeyField label="API key" stored={provider?.hasApiKey ?? false} state={state} hint="Optional for local servers that need no key." />
+          <ApiKeyField label="API key" stored={provider?.secrets.apiKey !== undefined} state={state} hint="Optional for local servers that need no key." />
         </Section>
       )}
 

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { baseUrlField } from "./base-url";
+import { injectStreamUsage, isCompletionsPath, isOpenAIUsageOnlyChunk, openAIErrorBody, openAIModelListing, readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
+import { allowHeaders, joinVersionedPath, secretField } from "./shared";
+import type { ApiTypeModule } from "./types";
+
+/**
+ * Any API that speaks OpenAI's Chat Completions: OpenAI, OpenRouter, vLLM, LM Studio,
+ * Groq, Together, Zhipu (`…/api/paas/v4`), Gemini's `…/v1beta/openai`…
+ * Wire facts: https://platform.openai.com/docs/api-reference/chat — key as
+ * `Authorization: Bearer`, `OpenAI-Organization` / `OpenAI-Project` / `OpenAI-Beta`
+ * headers pass through, errors as `{ error: { message, type, param, code } }`.
+ */
+export const openaiCompletions = {
+  id: "openai-completions",
+  label: "OpenAI-compatible",
+  help: "OpenAI, or any API that speaks OpenAI's /chat/completions (OpenRouter, vLLM, LM Studio, Groq, Together…).",
+  docs: "https://platform.openai.com/docs/api-reference/chat",
+
+  fields: z.object({ baseUrl: baseUrlField("https://api.openai.com/v1"), apiKey: secretField("API key") }),
+  secretFields: ["apiKey"],
+  form: [
+    {
+      name: "baseUrl",
+      label: "Base URL",
+      kind: "url",
+      required: true,
+      placeholder: "https://api.openai.com/v1",
+      hint: "As the provider documents it, up to its version: https://api.openai.com/v1, https://openrouter.ai/api/v1, http://vllm:8000/v1.",
+    },
+    { name: "apiKey", label: "API key", kind: "secret", placeholder: "sk-…", hint: "Sent as Authorization: Bearer. Optional for local servers that need none." },
+  ],
+  toStored: (values) => ({ baseUrl: values.baseUrl as string, settings: {} }),
+  fromStored: (stored) => ({ baseUrl: stored.baseUrl }),
+
+  upstreamUrl: (provider, clientPath, search) => joinVersionedPath(provider.baseUrl, clientPath, search),
+  forwardsRequestHeader: allowHeaders(["openai-organization", "openai-project", "openai-beta", "idempotency-key"]),
+  authHeaders: (provider): Record<string, string> => (provider.secrets.apiKey ? { authorization: `Bearer ${provider.secrets.apiKey}` } : {}),
+  inspectsRequestBody: (method, clientPath) => method === "POST" && isCompletionsPath(clientPath),
+  prepareRequestBody: (body, ctx) => injectStreamUsage(body, ctx.clientPath),
+
+  jsonUsageKeys: ["model", "usage"],
+  readJsonUsage: readOpenAIUsage,
+  readSseUsage: readOpenAISseUsage,
+  readNdjsonUsage: () => {},
+  isUsageOnlyEvent: isOpenAIUsageOnlyChunk,
+  errorBody: openAIErrorBody,
+
+  probe: () => openAIModelListing(),
+  listModels: () => openAIModelListing(),
+} satisfies ApiTypeModule;
