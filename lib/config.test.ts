@@ -39,6 +39,10 @@ describe("configuration", () => {
     [{ GATEHOUSE_PUBLIC_URL: "gatehouse.example.com" }, /^GATEHOUSE_PUBLIC_URL: is not a URL/],
     [{ GATEHOUSE_PUBLIC_URL: "ftp://gatehouse.example.com" }, /^GATEHOUSE_PUBLIC_URL: must be an http\(s\) URL/],
     [{ GATEHOUSE_PUBLIC_URL: "https://gatehouse.example.com/app" }, /^GATEHOUSE_PUBLIC_URL: must be an origin only/],
+    [{ VERCEL: "1" }, /^DATABASE_URL: required on Vercel/],
+    [{ GATEHOUSE_LOG_FORMAT: "xml" }, /^GATEHOUSE_LOG_FORMAT: expected text or json, got "xml"/],
+    [{ GATEHOUSE_SHUTDOWN_GRACE_SECONDS: "soon" }, /^GATEHOUSE_SHUTDOWN_GRACE_SECONDS: expected seconds/],
+    [{ GATEHOUSE_SHUTDOWN_GRACE_SECONDS: "-1" }, /^GATEHOUSE_SHUTDOWN_GRACE_SECONDS: expected seconds/],
   ])("refuses %o with a one-line message naming the variable", (env, message) => {
     const text = errorOf(env as Record<string, string>);
     expect(text).toMatch(message);
@@ -70,6 +74,17 @@ describe("configuration", () => {
     expect(parseConfig({}).publicOrigin).toBeNull();
     expect(parseConfig({ GATEHOUSE_PUBLIC_URL: "https://Gatehouse.Example.com/" }).publicOrigin).toBe("https://gatehouse.example.com");
     expect(parseConfig({ GATEHOUSE_PUBLIC_URL: "http://127.0.0.1:3000" }).publicOrigin).toBe("http://127.0.0.1:3000");
+  });
+
+  it("reads the operational settings: log format, shutdown grace, listen address", () => {
+    const defaults = parseConfig({});
+    expect([defaults.logFormat, defaults.shutdownGraceMs, defaults.listenHost]).toEqual(["text", 8_000, null]);
+    const set = parseConfig({ GATEHOUSE_LOG_FORMAT: "JSON", GATEHOUSE_SHUTDOWN_GRACE_SECONDS: "2.5", GATEHOUSE_LISTEN_HOST: "127.0.0.1" });
+    expect([set.logFormat, set.shutdownGraceMs, set.listenHost]).toEqual(["json", 2_500, "127.0.0.1"]);
+  });
+
+  it("runs on Vercel with a PostgreSQL database", () => {
+    expect(parseConfig({ VERCEL: "1", DATABASE_URL: "postgres://db.example.com/gatehouse", GATEHOUSE_ENCRYPTION_KEY: KEY }).databaseUrl).toBe("postgres://db.example.com/gatehouse");
   });
 
   it("accepts the encryption key as hex or base64", () => {

@@ -30,7 +30,18 @@ export interface Config {
    * relying party derive from it, never from `Host` or `X-Forwarded-*`.
    */
   publicOrigin: string | null;
+  /** `GATEHOUSE_LOG_FORMAT`: `text` (default) or `json` (one object per line); see lib/log.ts. */
+  logFormat: LogFormat;
+  /**
+   * `GATEHOUSE_SHUTDOWN_GRACE_SECONDS` (default 8), in ms: after SIGTERM, how long in-flight
+   * requests may run before they are cut (see lib/server/graceful-shutdown.ts).
+   */
+  shutdownGraceMs: number;
+  /** `GATEHOUSE_LISTEN_HOST`: the address the server binds; `null` = every interface. */
+  listenHost: string | null;
 }
+
+export type LogFormat = "text" | "json";
 
 export interface CfAccessConfig {
   /** Team-domain origin, e.g. `https://acme.cloudflareaccess.com`; the JWT `iss` must equal it. */
@@ -115,7 +126,23 @@ const envSchema = z.object({
   CF_ACCESS_AUD: z.string().optional(),
   CF_AI_GATEWAY_ORIGIN: z.string().optional(),
   GATEHOUSE_PUBLIC_URL: z.string().optional(),
+  GATEHOUSE_LOG_FORMAT: z.string().optional(),
+  GATEHOUSE_SHUTDOWN_GRACE_SECONDS: z.string().optional(),
+  GATEHOUSE_LISTEN_HOST: z.string().optional(),
+  VERCEL: z.string().optional(),
 });
+
+/**
+ * The log format alone, for the logger (which must work even when the rest of the
+ * configuration is invalid, to report that): `text` unless `GATEHOUSE_LOG_FORMAT=json`.
+ * `error` says what is wrong with an unknown value; {@link parseConfig} turns it into a ConfigError.
+ */
+export function logFormatFrom(env: Record<string, string | undefined>): { format: LogFormat; error?: string } {
+  const raw = env.GATEHOUSE_LOG_FORMAT?.trim().toLowerCase();
+  if (!raw || raw === "text") return { format: "text" };
+  if (raw === "json") return { format: "json" };
+  return { format: "text", error: `expected text or json, got "${env.GATEHOUSE_LOG_FORMAT}"` };
+}
 
 function blank(v: string | undefined): v is undefined {
   return v === undefined || v.trim() === "";
@@ -156,6 +183,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       throw new ConfigError("DATABASE_URL", `expected a postgres:// URL, got ${url.protocol}//…`);
     }
     databaseUrl = e.DATABASE_URL.trim();
+  }
+  // Vercel functions have a read-only, short-lived filesystem: no embedded database there.
+  if (!databaseUrl && !blank(e.VERCEL)) {
+    throw new ConfigError("DATABASE_URL", "required on Vercel (the embedded database needs a lasting, writable disk); set it to a PostgreSQL URL in the project's environment variables");
   }
 
   const dataDir = path.resolve(blank(e.GATEHOUSE_DATA_DIR) ? "data" : e.GATEHOUSE_DATA_DIR.trim());
@@ -251,7 +282,34 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     publicOrigin = url.origin;
   }
 
-  return { port, databaseUrl, dataDir, encryptionKey, sessionTtlMs, secureCookies, cfAccess, cfAiGatewayOrigin, publicOrigin };
+  const logFormat = logFormatFrom(env);
+  if (logFormat.error) throw new ConfigError("GATEHOUSE_LOG_FORMAT", logFormat.error);
+
+  let shutdownGraceMs = 8_000;
+  if (!blank(e.GATEHOUSE_SHUTDOWN_GRACE_SECONDS)) {
+    const seconds = Number(e.GATEHOUSE_SHUTDOWN_GRACE_SECONDS);
+    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) {
+      throw new ConfigError("GATEHOUSE_SHUTDOWN_GRACE_SECONDS", `expected seconds between 0 and 3600, got "${e.GATEHOUSE_SHUTDOWN_GRACE_SECONDS}"`);
+    }
+    shutdownGraceMs = Math.round(seconds * 1000);
+  }
+
+  const listenHost = blank(e.GATEHOUSE_LISTEN_HOST) ? null : e.GATEHOUSE_LISTEN_HOST.trim();
+
+  return {
+    port,
+    databaseUrl,
+    dataDir,
+    encryptionKey,
+    sessionTtlMs,
+    secureCookies,
+    cfAccess,
+    cfAiGatewayOrigin,
+    publicOrigin,
+    logFormat: logFormat.format,
+    shutdownGraceMs,
+    listenHost,
+  };
 }
 
 function decodeKey(raw: string): Buffer | null {

@@ -7,14 +7,29 @@
  *
  * Held on `globalThis` so the middleware bundle, the app bundle and plain Node share one list.
  */
+import { log } from "@/lib/log";
+
 type Hook = { name: string; order: number; run: () => Promise<void> | void };
 
 const HOOKS = Symbol.for("gatehouse.shutdownHooks");
-type Holder = { [HOOKS]?: { hooks: Hook[]; ran: Promise<void> | null } };
+type Holder = { [HOOKS]?: { hooks: Hook[]; ran: Promise<void> | null; stopping?: boolean } };
 
 function state() {
   const holder = globalThis as Holder;
   return (holder[HOOKS] ??= { hooks: [], ran: null });
+}
+
+/**
+ * Marks the process as stopping: from now on {@link isShuttingDown} is true, so readiness
+ * (`/api/ready`) answers 503 to anyone still asking over an open connection.
+ */
+export function beginShutdown(): void {
+  state().stopping = true;
+}
+
+/** True once shutdown has begun (a signal arrived). */
+export function isShuttingDown(): boolean {
+  return state().stopping === true;
 }
 
 /**
@@ -33,12 +48,15 @@ export function onShutdown(name: string, run: Hook["run"], order = 100): void {
  * Runs every registered hook once, in order; a failing hook is reported to `onError` and
  * does not stop the others. Later calls return the first call's promise.
  */
-export function runShutdownHooks(onError: (name: string, err: unknown) => void = (name, err) => console.error(`gatehouse: shutdown hook ${name} failed: ${(err as Error)?.message ?? err}`)): Promise<void> {
+export function runShutdownHooks(onError: (name: string, err: unknown) => void = (name, err) => log.error("shutdown hook failed", { hook: name, error: (err as Error)?.message ?? String(err) })): Promise<void> {
   const s = state();
+  s.stopping = true;
   s.ran ??= (async () => {
     for (const hook of [...s.hooks].sort((a, b) => a.order - b.order)) {
+      const started = performance.now();
       try {
         await hook.run();
+        log.info("shutdown hook done", { hook: hook.name, duration_ms: Math.round(performance.now() - started) });
       } catch (err) {
         onError(hook.name, err);
       }

@@ -1,6 +1,7 @@
 import { ConfigError, getConfig } from "@/lib/config";
 import { ensureEncryptionKey } from "@/lib/crypto/secret-box";
 import { getHandle } from "@/lib/db/client";
+import { log } from "@/lib/log";
 
 /**
  * Server start-up (called from instrumentation.ts on the Node.js runtime): parse the
@@ -18,10 +19,10 @@ export async function startUp(): Promise<void> {
     });
     const where = db.driver === "pglite" ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL (DATABASE_URL)";
     const mode = config.cfAccess ? `Cloudflare Access (${config.cfAccess.teamDomain})` : "built-in sign-in";
-    console.log(`gatehouse: ready: ${mode}, database: ${where}`);
+    log.info(`ready: ${mode}, database: ${where}`);
   } catch (err) {
     const message = err instanceof ConfigError ? `configuration error: ${err.message}` : `start-up failed: ${(err as Error).message}`;
-    console.error(`gatehouse: ${message}`);
+    log.error(message);
     process.exit(1);
   }
 }

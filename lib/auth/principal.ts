@@ -1,4 +1,5 @@
 import { getConfig, type CfAccessConfig } from "@/lib/config";
+import { setRequestUser } from "@/lib/request-context";
 import { getUserByEmail, getUserByServiceToken, recordSignIn } from "@/lib/users/queries";
 import { createAccessKeySet, createAccessVerifier, type AccessVerifier, isAccessTokenError } from "./cloudflare-access";
 import { cachedUser } from "./principal-cache";
@@ -71,7 +72,9 @@ export function getAccessVerifier(config: CfAccessConfig): AccessVerifier {
  */
 export async function resolvePrincipal(source: CredentialSource): Promise<Resolution> {
   const cf = getConfig().cfAccess;
-  return cf ? resolveAccess(source, cf) : resolveSession(source);
+  const resolution = await (cf ? resolveAccess(source, cf) : resolveSession(source));
+  if (resolution.ok) setRequestUser(resolution.principal.userId);
+  return resolution;
 }
 
 async function resolveSession(source: CredentialSource): Promise<Resolution> {

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { getConfig } from "@/lib/config";
+import { log } from "@/lib/log";
 
 /**
  * Secrets at rest (provider API keys, gateway tokens): AES-256-GCM with a 96-bit
@@ -27,7 +28,7 @@ function key(): Buffer {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const fresh = randomBytes(32);
   fs.writeFileSync(file, fresh.toString("base64") + "\n", { mode: 0o600, flag: "wx" });
-  console.log(`gatehouse: generated an encryption key for stored provider keys in ${file}; back it up with the data folder`);
+  log.info(`generated an encryption key for stored provider keys in ${file}; back it up with the data folder`);
   return (cachedKey = fresh);
 }
 

@@ -1,4 +1,8 @@
 import { AppError } from "@/lib/errors";
+import { logUnexpected } from "@/lib/log";
+
+// Callers import it from here too; the logger itself lives in lib/log.ts.
+export { logUnexpected };
 
 /** JSON error body of every `/api/v1` failure: `{ error: { code, message, fields? } }`. */
 export interface ApiErrorBody {
@@ -19,19 +23,6 @@ export function errorResponse(err: unknown): Response {
   return Response.json({ error: { code: "internal", message: "Something went wrong on the server; its log has the details" } } satisfies ApiErrorBody, {
     status: 500,
   });
-}
-
-/**
- * Logs an unexpected error without its attached data: drizzle's "Failed query" messages
- * end in the query's parameters (which can hold ciphertexts and key hashes), so only the
- * SQL and the driver's own message are kept.
- */
-export function logUnexpected(err: unknown): void {
-  const e = err as { name?: string; message?: string; code?: string; stack?: string; cause?: { message?: string; code?: string } };
-  const message = (e?.message ?? String(err)).split("\nparams:")[0];
-  const cause = e?.cause?.message ? ` (cause${e.cause.code ? ` [${e.cause.code}]` : ""}: ${e.cause.message})` : "";
-  const code = e?.code ? ` [${e.code}]` : "";
-  console.error(`gatehouse: unexpected error: ${e?.name ?? "Error"}${code}: ${message}${cause}`);
 }
 
 /**

@@ -4,6 +4,7 @@ import { invalidatePrincipals } from "@/lib/auth/principal-cache";
 import { invalidateUserSessions } from "@/lib/auth/sessions";
 import { getConfig } from "@/lib/config";
 import { getDb, type Db } from "@/lib/db/client";
+import { log } from "@/lib/log";
 import { asUuid } from "@/lib/db/ids";
 import { accessServiceTokens, users, type User } from "@/lib/db/schema";
 import { AppError, conflict, parseOrThrow, uniqueViolation } from "@/lib/errors";
@@ -180,7 +181,7 @@ export function recordSignIn({ userId, lastLoginAt, serviceTokenId }: { userId: 
     if (serviceTokenId) {
       await db.update(accessServiceTokens).set({ lastUsedAt: new Date(now) }).where(eq(accessServiceTokens.id, serviceTokenId));
     }
-  })().catch((err) => console.error("gatehouse: recording sign-in failed:", (err as Error).message));
+  })().catch((err) => log.error("recording sign-in failed", { error: (err as Error).message }));
 }
 
 /** Sets last sign-in now (built-in login: one write per login is fine). */
