@@ -2,6 +2,8 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Gateway answers (SSE) must stream unbuffered; a reverse proxy or Cloudflare compresses.
+  // A deploy needs only .next/standalone (+ static files, copied by scripts/package-standalone); see docs/deploy.md.
+  output: "standalone",
   compress: false,
   poweredByHeader: false,
   // Native and WASM packages are loaded by Node, not bundled.

@@ -30,6 +30,9 @@ export default defineConfig({
     { name: "builtin-first-run", testDir: "e2e/builtin", testMatch: "first-run.spec.ts", use: { baseURL: `http://127.0.0.1:${E2E.builtinPort}` } },
     { name: "builtin", testDir: "e2e/builtin", testIgnore: "first-run.spec.ts", dependencies: ["builtin-first-run"], use: { baseURL: `http://127.0.0.1:${E2E.builtinPort}` } },
     { name: "cloudflare-access", testDir: "e2e/cloudflare-access", use: { baseURL: `http://127.0.0.1:${E2E.cloudflarePort}` } },
+    // Extra app processes of their own (e2e/fixtures/app-process.ts): several copies on one
+    // PostgreSQL, stopping on SIGTERM, the standalone build as the Dockerfile runs it.
+    { name: "processes", testDir: "e2e/processes", timeout: 180_000 },
   ],
   webServer: [
     {
@@ -41,14 +44,14 @@ export default defineConfig({
     },
     {
       command: `${tsx} e2e/fixtures/start-app.ts builtin ${E2E.builtinPort}`,
-      url: `http://127.0.0.1:${E2E.builtinPort}/api/health`,
+      url: `http://127.0.0.1:${E2E.builtinPort}/api/ready`,
       reuseExistingServer: false,
       timeout: 120_000,
       gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     },
     {
       command: `${tsx} e2e/fixtures/start-app.ts cloudflare-access ${E2E.cloudflarePort}`,
-      url: `http://127.0.0.1:${E2E.cloudflarePort}/api/health`,
+      url: `http://127.0.0.1:${E2E.cloudflarePort}/api/ready`,
       reuseExistingServer: false,
       timeout: 120_000,
       gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },

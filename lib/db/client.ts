@@ -2,6 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { getConfig } from "@/lib/config";
+import { onShutdown } from "@/lib/lifecycle";
+import { log } from "@/lib/log";
 import * as schema from "./schema";
 
 /** The drizzle database, whichever driver is behind it. */
@@ -42,6 +44,8 @@ export function getHandle(): Promise<DbHandle> {
       delete holder[HANDLE];
       throw err;
     });
+    // Last of the shutdown hooks: the others (pending log rows) still write through it.
+    onShutdown("database", closeDb, 1000);
   }
   return holder[HANDLE];
 }
@@ -61,7 +65,7 @@ async function open(): Promise<DbHandle> {
 }
 
 // A fixed key for pg_advisory_lock so that replicas starting together migrate one at a time.
-const MIGRATION_LOCK_KEY = 727_001;
+export const MIGRATION_LOCK_KEY = 727_001;
 
 async function openPostgres(url: string): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
@@ -70,7 +74,11 @@ async function openPostgres(url: string): Promise<DbHandle> {
 
   const migrator = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
-    await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    const [row] = await migrator<{ locked: boolean }[]>`select pg_try_advisory_lock(${MIGRATION_LOCK_KEY}) as locked`;
+    if (!row?.locked) {
+      log.info("migrations: another process holds the migration lock; waiting for it");
+      await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    }
     await migrate(drizzle(migrator), { migrationsFolder: migrationsFolder() });
   } finally {
     await migrator.end({ timeout: 5 });

@@ -1,0 +1,67 @@
+/**
+ * Gatehouse's production HTTP server: a `node:http` listener Gatehouse owns, handing each
+ * request to Next.js (its documented custom-server API), so that Gatehouse decides how it
+ * stops (lib/server/graceful-shutdown.ts) and what it logs per request
+ * (lib/server/access-log.ts).
+ *
+ * `npm run build` bundles this file into `.next/standalone/server.js` (scripts/build-server.ts),
+ * replacing the one Next.js writes there; `npm start`, the Dockerfile and any copy of
+ * `.next/standalone` run it. It serves the build in its own folder and reads paths such as
+ * the data folder and `drizzle/` from the working directory.
+ *
+ * Environment: PORT, GATEHOUSE_LISTEN_HOST, GATEHOUSE_SHUTDOWN_GRACE_SECONDS,
+ * GATEHOUSE_LOG_FORMAT and the rest of lib/config.ts.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { ConfigError, getConfig } from "@/lib/config";
+import { log, routeConsoleToLog } from "@/lib/log";
+import { withAccessLog } from "@/lib/server/access-log";
+import { stopGracefullyOnSignals } from "@/lib/server/graceful-shutdown";
+
+async function main(): Promise<void> {
+  routeConsoleToLog();
+  let config;
+  try {
+    config = getConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    log.error(`configuration error: ${err.message}`);
+    process.exit(1);
+  }
+
+  // What Next.js's own standalone server.js does before loading Next: production mode,
+  // and the configuration `next build` serialised (next.config.ts is not in the bundle).
+  (process.env as Record<string, string>).NODE_ENV = "production";
+  const dir = __dirname;
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG ??= JSON.stringify(buildConfig(dir));
+  const { default: next } = await import("next");
+
+  const server = http.createServer();
+  stopGracefullyOnSignals(server, { graceMs: config.shutdownGraceMs });
+  const app = next({ dev: false, dir, hostname: config.listenHost ?? "localhost", port: config.port, httpServer: server });
+  await app.prepare();
+  server.on("request", withAccessLog(app.getRequestHandler()));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.listenHost ?? undefined, () => resolve());
+  });
+  log.info(`listening on ${config.listenHost ?? "every interface"}, port ${config.port}`, { port: config.port, pid: process.pid });
+}
+
+/** The Next.js configuration `next build` recorded next to the build. */
+function buildConfig(dir: string): unknown {
+  const file = path.join(dir, ".next", "required-server-files.json");
+  if (!fs.existsSync(file)) {
+    throw new Error(`no build in ${dir}: run \`npm run build\` first (this is .next/standalone/server.js's folder)`);
+  }
+  const { config } = JSON.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+  return { ...config, distDir: "./.next" };
+}
+
+main().catch((err: Error) => {
+  log.error(`start-up failed: ${err.message}`);
+  process.exit(1);
+});
