@@ -16,7 +16,8 @@ export async function middleware(req: NextRequest): Promise<NextResponse> {
 
   // Cookie-authenticated writes from another site are refused (CSRF); server actions
   // get the same check from Next.js itself.
-  if (!isSameOrigin(req.method, req.headers)) {
+  const configuredOrigin = getConfig().publicOrigin;
+  if (!isSameOrigin(req.method, req.headers, configuredOrigin)) {
     return deny(isApi, 403, "cross_origin", "Cross-site request refused: the Origin header does not match this host");
   }
   if (isPublicPath(pathname)) return NextResponse.next();
@@ -26,9 +27,9 @@ export async function middleware(req: NextRequest): Promise<NextResponse> {
 
   if (isApi) return deny(true, resolution.status, resolution.code, resolution.message);
   if (resolution.status === 401 && !getConfig().cfAccess) {
-    // Built on the host the browser used: req.url carries the server's own hostname
-    // (often localhost), which is wrong behind a proxy or tunnel.
-    const login = new URL("/login", publicOrigin(req.headers, req.url));
+    // Built on GATEHOUSE_PUBLIC_URL, else the host the browser used: req.url carries the
+    // server's own hostname (often localhost), which is wrong behind a proxy or tunnel.
+    const login = new URL("/login", publicOrigin(req.headers, req.url, configuredOrigin));
     if (pathname !== "/") login.searchParams.set("next", pathname + req.nextUrl.search);
     return NextResponse.redirect(login);
   }

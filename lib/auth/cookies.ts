@@ -8,12 +8,14 @@ export interface CookieSpec {
 }
 
 /**
- * Whether cookies get `Secure`: per GATEHOUSE_SECURE_COOKIES, or (auto) when the request
- * reached us over https, directly or through a proxy that says so in `X-Forwarded-Proto`.
+ * Whether cookies get `Secure`: per GATEHOUSE_SECURE_COOKIES; or (auto) when the public URL
+ * (GATEHOUSE_PUBLIC_URL) is https; or, without one, when the request reached us over https,
+ * directly or through a proxy that says so in `X-Forwarded-Proto`.
  */
 export function wantsSecureCookies(headers: Pick<Headers, "get">, requestUrl?: string): boolean {
-  const mode = getConfig().secureCookies;
+  const { secureCookies: mode, publicOrigin } = getConfig();
   if (mode !== "auto") return mode === "always";
+  if (publicOrigin) return publicOrigin.startsWith("https:");
   const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
   return proto ? proto === "https" : (requestUrl?.startsWith("https:") ?? false);
 }

@@ -27,6 +27,15 @@ describe("request policy", () => {
     expect(isSameOrigin("DELETE", h({ host: "127.0.0.1:3000", "x-forwarded-host": "gh.example.com", origin: "https://gh.example.com" }))).toBe(true);
   });
 
+  it("with a public URL, takes writes only from that origin, whatever the Host headers say", () => {
+    const h = (o: Record<string, string>) => new Headers(o);
+    const configured = "https://gh.example.com";
+    expect(isSameOrigin("POST", h({ host: "127.0.0.1:3000", origin: "https://gh.example.com" }), configured)).toBe(true);
+    expect(isSameOrigin("POST", h({ host: "evil.example", "x-forwarded-host": "evil.example", origin: "https://evil.example" }), configured)).toBe(false);
+    expect(isSameOrigin("POST", h({ host: "gh.example.com", origin: "http://gh.example.com" }), configured)).toBe(false);
+    expect(isSameOrigin("POST", h({ host: "127.0.0.1:3000" }), configured)).toBe(true);
+  });
+
   it("knows the public paths, and nothing else is", () => {
     for (const p of ["/login", "/setup", "/api/v1/auth/config", "/access/denied", "/api/health"]) expect(isPublicPath(p), p).toBe(true);
     for (const p of ["/", "/users", "/api/v1/users", "/api/v1/auth/me", "/loginx", "/api/v1/auth/config/x"]) expect(isPublicPath(p), p).toBe(false);
@@ -35,6 +44,11 @@ describe("request policy", () => {
   it("builds redirects on the host the browser used", () => {
     expect(publicOrigin(new Headers({ host: "gh.example.com", "x-forwarded-proto": "https" }), "http://localhost:3000/x")).toBe("https://gh.example.com");
     expect(publicOrigin(new Headers({ host: "bad host/../" }), "http://localhost:3000/x")).toBe("http://localhost:3000");
+  });
+
+  it("builds redirects on the public URL when one is set, ignoring forwarded headers", () => {
+    const forged = new Headers({ host: "evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "http" });
+    expect(publicOrigin(forged, "http://localhost:3000/x", "https://gh.example.com")).toBe("https://gh.example.com");
   });
 
   it("reads the client address from Cloudflare, then X-Forwarded-For", () => {

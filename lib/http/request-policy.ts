@@ -7,6 +7,7 @@ const PUBLIC_EXACT = new Set([
   "/login",
   "/setup",
   "/api/health",
+  "/api/ready",
   "/api/v1/auth/config",
   "/api/v1/auth/login",
   "/api/v1/auth/logout",
@@ -24,15 +25,18 @@ export function isPublicPath(pathname: string): boolean {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * CSRF guard for unsafe methods: when the browser sends `Origin`, its host must be ours
- * (`X-Forwarded-Host` behind a proxy, else `Host`). Requests without `Origin` come from
- * non-browser clients, which carry no ambient cookies of a victim.
+ * CSRF guard for unsafe methods: when the browser sends `Origin`, it must be ours — the
+ * configured public origin (`GATEHOUSE_PUBLIC_URL`) when there is one, else the host the
+ * request names (`X-Forwarded-Host` behind a proxy, else `Host`). Requests without `Origin`
+ * come from non-browser clients, which carry no ambient cookies of a victim.
+ * @param configured `Config.publicOrigin`
  */
-export function isSameOrigin(method: string, headers: Pick<Headers, "get">): boolean {
+export function isSameOrigin(method: string, headers: Pick<Headers, "get">, configured: string | null = null): boolean {
   if (SAFE_METHODS.has(method.toUpperCase())) return true;
   const origin = headers.get("origin");
   if (!origin) return true;
   if (origin === "null") return false;
+  if (configured) return origin.toLowerCase() === configured;
   let originHost: string;
   try {
     originHost = new URL(origin).host.toLowerCase();
@@ -44,11 +48,14 @@ export function isSameOrigin(method: string, headers: Pick<Headers, "get">): boo
 }
 
 /**
- * The origin the client used: `X-Forwarded-Proto`/`X-Forwarded-Host` (set by proxies, and
- * by Next.js itself from `Host`), else the request URL's. For redirects only, which go back
+ * The origin to build redirects and links on: the configured one (`GATEHOUSE_PUBLIC_URL`)
+ * when set; else a guess from `X-Forwarded-Proto`/`X-Forwarded-Host` (set by proxies, and by
+ * Next.js itself from `Host`) or the request URL — good for redirects only, which go back
  * to the same client, so a forged Host header can only misdirect its own sender.
+ * @param configured `Config.publicOrigin`
  */
-export function publicOrigin(headers: Pick<Headers, "get">, requestUrl: string): string {
+export function publicOrigin(headers: Pick<Headers, "get">, requestUrl: string, configured: string | null = null): string {
+  if (configured) return configured;
   const fallback = new URL(requestUrl);
   const host = (headers.get("x-forwarded-host") ?? headers.get("host"))?.split(",")[0]?.trim();
   const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
