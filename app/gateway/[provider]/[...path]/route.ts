@@ -6,4 +6,7 @@ async function handle(req: Request, { params }: { params: Promise<{ provider: st
 }
 
 export const dynamic = "force-dynamic";
+// Vercel: a streamed answer may run this long (s; 300 is every plan's ceiling, Pro can set
+// up to 800). Answers stream unbuffered there as everywhere. See docs/deploy.md#vercel.
+export const maxDuration = 300;
 export { handle as GET, handle as POST, handle as PUT, handle as PATCH, handle as DELETE };
