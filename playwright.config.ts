@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import type { Mode } from "./e2e/ui/catalogue";
 import { CHROMIUM_ARGS, pickBrowser } from "./e2e/fixtures/browser";
 import { E2E } from "./e2e/fixtures/ports";
 
@@ -9,7 +10,7 @@ import { E2E } from "./e2e/fixtures/ports";
 const browser = pickBrowser();
 const tsx = "node node_modules/tsx/dist/cli.mjs";
 
-export default defineConfig({
+export default defineConfig<{ mode: Mode }>({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
   outputDir: "test-results",
@@ -33,6 +34,9 @@ export default defineConfig({
     // Extra app processes of their own (e2e/fixtures/app-process.ts): several copies on one
     // PostgreSQL, stopping on SIGTERM, the standalone build as the Dockerfile runs it.
     { name: "processes", testDir: "e2e/processes", timeout: 180_000 },
+    // Every page and dialog at phone and laptop size, axe-checked, once per sign-in mode (e2e/ui/catalogue.ts lists them).
+    { name: "ui-builtin", testDir: "e2e/ui", dependencies: ["builtin-first-run"], use: { mode: "builtin", baseURL: `http://127.0.0.1:${E2E.builtinPort}` } },
+    { name: "ui-cloudflare-access", testDir: "e2e/ui", use: { mode: "cloudflare-access", baseURL: `http://127.0.0.1:${E2E.cloudflarePort}` } },
   ],
   webServer: [
     {

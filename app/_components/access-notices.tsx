@@ -17,7 +17,7 @@ export function CloudflareRequiredNotice() {
   const config = getAuthConfig();
   return (
     <Shell>
-      <p className="text-xs font-semibold uppercase tracking-wide text-brand-600">401 · Not signed in</p>
+      <p className="text-xs font-semibold uppercase tracking-wide text-brand-800">401 · Not signed in</p>
       <h1 className="mt-2 text-xl font-semibold">Gatehouse is behind Cloudflare Access</h1>
       <p className="mt-3 text-sm text-zinc-600">
         This request did not carry a valid Cloudflare Access token. Open Gatehouse through your team&apos;s Cloudflare Access application
@@ -68,7 +68,7 @@ export async function AccessDeniedNotice() {
 export function KeysUnavailableNotice() {
   return (
     <Shell>
-      <p className="text-xs font-semibold uppercase tracking-wide text-amber-600">503 · Try again shortly</p>
+      <p className="text-xs font-semibold uppercase tracking-wide text-amber-800">503 · Try again shortly</p>
       <h1 className="mt-2 text-xl font-semibold">Cloudflare Access keys are unavailable</h1>
       <p className="mt-3 text-sm text-zinc-600">Gatehouse could not load your team&apos;s signing keys, so it cannot check who you are. An operator can find the reason in the server log.</p>
     </Shell>

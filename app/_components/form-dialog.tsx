@@ -4,7 +4,7 @@ import clsx from "clsx";
 import { useEffect, useRef, useState } from "react";
 import type { ActionState } from "@/lib/auth/action-state";
 import { PendingButton, useActionForm } from "./action-form";
-import { Modal } from "./dialog";
+import { DialogBody, DialogFooter, Modal, dialogFormStyles } from "./dialog";
 import { FormMessage } from "./form";
 import { useToast } from "./toaster";
 import { buttonStyles } from "./ui";
@@ -91,10 +91,9 @@ function DialogForm({
   onDone: () => void;
   children: (state: ActionState) => React.ReactNode;
 }) {
-  const { state, pending, onSubmit } = useActionForm(action);
+  const { state, pending, onSubmit, formRef } = useActionForm(action);
   const notify = useToast();
   const handled = useRef<number | undefined>(undefined);
-  const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     // The dialog opens (showModal) after this form mounts, so focus on the next frame:
     // the field marked data-autofocus, else the first visible field.
@@ -102,7 +101,7 @@ function DialogForm({
       formRef.current?.querySelector<HTMLElement>("[data-autofocus], input:not([type=hidden]), select, textarea")?.focus();
     });
     return () => cancelAnimationFrame(frame);
-  }, []);
+  }, [formRef]);
   useEffect(() => {
     if (!state.ok || state.at === handled.current) return;
     handled.current = state.at;
@@ -110,21 +109,23 @@ function DialogForm({
     onDone();
   }, [state, notify, onDone]);
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form ref={formRef} onSubmit={onSubmit} className={dialogFormStyles} noValidate>
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      {description ? <div className="text-sm text-zinc-600">{description}</div> : null}
-      {children(state)}
-      {!state.ok ? <FormMessage state={state} /> : null}
-      <div className="flex justify-end gap-2 pt-1">
+      <DialogBody>
+        {description ? <div className="text-sm text-zinc-700">{description}</div> : null}
+        {children(state)}
+        {!state.ok ? <FormMessage state={state} /> : null}
+      </DialogBody>
+      <DialogFooter>
         <button type="button" onClick={onCancel} className={clsx(buttonStyles.base, buttonStyles.secondary)}>
           Cancel
         </button>
         <PendingButton pending={pending} pendingText={pendingText}>
           {submitLabel}
         </PendingButton>
-      </div>
+      </DialogFooter>
     </form>
   );
 }

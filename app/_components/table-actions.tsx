@@ -1,14 +1,13 @@
 import { Td } from "./ui";
 
 /**
- * The last, right-aligned cell of a table row, for row buttons. Dialogs opened from it
- * live inside the cell in the DOM, so they are reset to normal text flow here (a table
- * cell is right-aligned and does not wrap).
+ * The last cell of a table row, for row buttons: right-aligned in a table, a row of
+ * buttons at the bottom of the card when the table is stacked on a phone.
  */
 export function ActionsCell({ children }: { children: React.ReactNode }) {
   return (
-    <Td className="text-right [&_dialog]:whitespace-normal [&_dialog]:text-left">
-      <div className="flex items-center justify-end gap-1">{children}</div>
+    <Td className="md:text-right">
+      <div className="flex flex-wrap items-center gap-1 pt-1 md:justify-end md:pt-0">{children}</div>
     </Td>
   );
 }

@@ -6,7 +6,7 @@
  * differ on hydration; the warning is suppressed on this element only.
  */
 export function TimeAgo({ iso, empty = "Never" }: { iso: string | null; empty?: string }) {
-  if (!iso) return <span className="text-zinc-400">{empty}</span>;
+  if (!iso) return <span className="text-zinc-600">{empty}</span>;
   const date = new Date(iso);
   const seconds = Math.round((Date.now() - date.getTime()) / 1000);
   const abs = Math.abs(seconds);

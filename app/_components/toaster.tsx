@@ -43,7 +43,7 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
     <div role="status" className="pointer-events-auto flex items-start gap-3 rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-800 shadow-lg" data-testid="toast">
       <span className="mt-1 h-2 w-2 shrink-0 rounded-full bg-emerald-500" aria-hidden />
       <p className="flex-1">{toast.message}</p>
-      <button type="button" onClick={() => onDismiss(toast.id)} className="text-zinc-400 hover:text-zinc-700" aria-label="Dismiss">
+      <button type="button" onClick={() => onDismiss(toast.id)} className="text-zinc-600 hover:text-zinc-700" aria-label="Dismiss">
         ✕
       </button>
     </div>

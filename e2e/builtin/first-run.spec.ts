@@ -1,6 +1,23 @@
 import { expect, test } from "@playwright/test";
 import { signInBuiltinAdmin, unique } from "../fixtures/api";
 import { E2E } from "../fixtures/ports";
+import { expectPageHolds, SIZES } from "../ui/checks";
+
+// Only this project sees the setup page, so its phone/laptop and axe checks live here
+// (e2e/ui/ covers every other page).
+test("the setup page holds on a phone and a laptop, with its errors showing", async ({ page }) => {
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await page.goto("/setup");
+    await expect(page.getByRole("heading", { name: "Welcome to Gatehouse" })).toBeVisible();
+    await expectPageHolds(page);
+    await page.getByRole("button", { name: "Create admin and sign in" }).click();
+    // Every problem at once, the first invalid field focused.
+    await expect(page.getByLabel("Username")).toBeFocused();
+    await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+    await expectPageHolds(page);
+  }
+});
 
 // Setup → login → users page, in Chromium, on the fresh database of this run
 // (playwright.config.ts runs this file before the rest of the project).

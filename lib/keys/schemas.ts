@@ -1,9 +1,14 @@
 import { z } from "zod";
+import { KEY_NAME_MAX_LENGTH } from "./limits";
 import { providerKeySchema } from "@/lib/providers/schemas";
 import { blankToUndefined } from "@/lib/users/schemas";
 
 export const createKeySchema = z.object({
-  name: z.string({ error: "Enter a name" }).trim().min(1, "Enter a name, e.g. the app that will use the key").max(100, "Name must be at most 100 characters"),
+  name: z
+    .string({ error: "Enter a name" })
+    .trim()
+    .min(1, "Enter a name, e.g. the app that will use the key")
+    .max(KEY_NAME_MAX_LENGTH, `Name must be at most ${KEY_NAME_MAX_LENGTH} characters`),
   /** Provider keys; empty = every provider. Forms send a comma- or space-separated string. */
   allowedProviders: z.preprocess(
     (v) => (typeof v === "string" ? v.split(/[\s,]+/).filter(Boolean) : (v ?? [])),

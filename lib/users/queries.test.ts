@@ -81,6 +81,16 @@ describe("users", () => {
     expect(err.fieldErrors).toEqual({ password: ["Enter a password"] });
   });
 
+  it("reports every invalid field at once, the missing password with the rest", async () => {
+    // An empty form: the username's problems and the missing password in one answer.
+    const err = await caught(createUser({ username: "", email: "not-an-email", password: "" }));
+    expect(err.status).toBe(400);
+    expect(Object.keys(err.fieldErrors ?? {}).sort()).toEqual(["email", "password", "username"]);
+    expect(err.fieldErrors?.password).toEqual(["Enter a password"]);
+    expect(err.fieldErrors?.username).toEqual(["Username must be at least 3 characters", "Username may use letters, digits and . _ @ + - only"]);
+    expect(await listUsers()).toEqual([]);
+  });
+
   it("sets, changes and clears an email", async () => {
     const u = await createUser({ username: "carol", password: "password123" });
     expect((await updateUser({ id: u.id, input: { email: " Carol@Example.com " } })).email).toBe("carol@example.com");

@@ -7,8 +7,9 @@ import { getDb, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { asUuid } from "@/lib/db/ids";
 import { accessServiceTokens, users, type User } from "@/lib/db/schema";
-import { AppError, conflict, parseOrThrow, uniqueViolation } from "@/lib/errors";
+import { AppError, conflict, parseOrThrow, uniqueViolation, validationError, type FieldErrors } from "@/lib/errors";
 import {
+  blankToUndefined,
   createUserSchema,
   resetPasswordSchema,
   serviceTokenLinkSchema,
@@ -205,14 +206,21 @@ function translateUniqueViolation(err: unknown): never {
  * @throws {AppError} validation (400) or conflict (409: username or email taken).
  */
 export async function createUser(input: CreateUserInput | unknown): Promise<UserDTO> {
-  const data = parseOrThrow(createUserSchema, input);
   const cfMode = getConfig().cfAccess !== null;
-  if (!cfMode && !data.password) throw new AppError("validation", "password: Enter a password", { password: ["Enter a password"] });
-  if (cfMode && !data.email) {
-    throw new AppError("validation", "email: Enter the email this person signs in to Cloudflare Access with", {
-      email: ["Enter the email this person signs in to Cloudflare Access with"],
-    });
+  // The field this mode requires is checked together with the schema, so a form learns
+  // every problem at once (not a missing password only after fixing the username).
+  const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
+  const required: FieldErrors = {};
+  if (!cfMode && blankToUndefined(raw.password) === undefined) required.password = ["Enter a password"];
+  if (cfMode && blankToUndefined(raw.email) === undefined) required.email = ["Enter the email this person signs in to Cloudflare Access with"];
+  const parsed = createUserSchema.safeParse(input);
+  if (!parsed.success || Object.keys(required).length > 0) {
+    const fieldErrors: FieldErrors = { ...(parsed.success ? {} : validationError(parsed.error).fieldErrors) };
+    for (const [field, messages] of Object.entries(required)) fieldErrors[field] = [...messages, ...(fieldErrors[field] ?? []).filter((m) => !messages.includes(m))];
+    const [field, messages] = Object.entries(fieldErrors)[0]!;
+    throw new AppError("validation", `${field}: ${messages[0]}`, fieldErrors);
   }
+  const data = parsed.data;
   const passwordHash = data.password ? await hashPassword(data.password) : null;
   const db = await getDb();
   try {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { USER_LIMITS } from "./limits";
 
 /** Turns the empty string a blank form field sends into `undefined`. */
 export const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -7,20 +8,20 @@ export const usernameSchema = z
   .string({ error: "Enter a username" })
   .trim()
   .min(3, "Username must be at least 3 characters")
-  .max(64, "Username must be at most 64 characters")
+  .max(USER_LIMITS.username, `Username must be at most ${USER_LIMITS.username} characters`)
   .regex(/^[A-Za-z0-9._@+-]+$/, "Username may use letters, digits and . _ @ + - only");
 
 export const emailSchema = z
   .string({ error: "Enter an email address" })
   .trim()
   .toLowerCase()
-  .max(254, "Email must be at most 254 characters")
+  .max(USER_LIMITS.email, `Email must be at most ${USER_LIMITS.email} characters`)
   .pipe(z.email("Enter a valid email address, like ada@example.com"));
 
 export const passwordSchema = z
   .string({ error: "Enter a password" })
   .min(8, "Password must be at least 8 characters")
-  .max(256, "Password must be at most 256 characters");
+  .max(USER_LIMITS.password, `Password must be at most ${USER_LIMITS.password} characters`);
 
 export const roleSchema = z.enum(["admin", "user"], { error: "Role must be admin or user" });
 
@@ -62,5 +63,5 @@ export const serviceTokenLinkSchema = z.object({
     .min(8, "Client ID looks too short")
     .max(128, "Client ID looks too long")
     .regex(/^[A-Za-z0-9._-]+$/, "Client ID is letters, digits, dots, dashes (e.g. 88bf3b6d86161464f6509f7219099e57.access)"),
-  name: z.preprocess(blankToUndefined, z.string().trim().max(100, "Name must be at most 100 characters").optional()),
+  name: z.preprocess(blankToUndefined, z.string().trim().max(USER_LIMITS.serviceTokenName, `Name must be at most ${USER_LIMITS.serviceTokenName} characters`).optional()),
 });

@@ -1,21 +1,21 @@
 "use client";
 
-import { useActionState } from "react";
-import { Field, FormMessage, SubmitButton } from "@/app/_components/form";
-import { initialActionState } from "@/lib/auth/action-state";
+import { PendingButton, useActionForm } from "@/app/_components/action-form";
+import { Field, FormMessage } from "@/app/_components/form";
+import { USER_LIMITS } from "@/lib/users/limits";
 import { loginAction } from "../actions";
 
 export function LoginForm({ next }: { next: string }) {
-  const [state, action] = useActionState(loginAction, initialActionState);
+  const { state, pending, onSubmit, formRef } = useActionForm(loginAction);
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate>
       <input type="hidden" name="next" value={next} />
-      <Field label="Username or email" name="username" autoComplete="username" autoFocus required state={state} />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" required state={state} />
+      <Field label="Username or email" name="username" autoComplete="username" autoFocus required maxLength={USER_LIMITS.email} state={state} />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required maxLength={USER_LIMITS.password} state={state} />
       <FormMessage state={state} />
-      <SubmitButton className="w-full" pendingText="Signing in…">
+      <PendingButton pending={pending} className="w-full" pendingText="Signing in…">
         Sign in
-      </SubmitButton>
+      </PendingButton>
     </form>
   );
 }

@@ -27,7 +27,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <h1 className="text-lg font-semibold">Sign in</h1>
-      <p className="mb-6 mt-1 text-sm text-zinc-500">Use your Gatehouse username (or email) and password.</p>
+      <p className="mb-6 mt-1 text-sm text-zinc-600">Use your Gatehouse username (or email) and password.</p>
       <LoginForm next={next ?? ""} />
     </>
   );

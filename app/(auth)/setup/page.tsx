@@ -10,7 +10,7 @@ export default async function SetupPage() {
   return (
     <>
       <h1 className="text-lg font-semibold">Welcome to Gatehouse</h1>
-      <p className="mb-6 mt-1 text-sm text-zinc-500">Create the first admin account. This form is open only until the first user exists.</p>
+      <p className="mb-6 mt-1 text-sm text-zinc-600">Create the first admin account. This form is open only until the first user exists.</p>
       <SetupForm />
     </>
   );

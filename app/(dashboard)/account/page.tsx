@@ -15,7 +15,7 @@ const METHOD = {
 function Row({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
     <div className="grid gap-1 px-5 py-3.5 sm:grid-cols-[9rem_1fr] sm:gap-4">
-      <dt className="text-sm text-zinc-500">{label}</dt>
+      <dt className="text-sm text-zinc-600">{label}</dt>
       <dd className="text-sm text-zinc-900" data-testid={testId}>
         {children}
       </dd>
@@ -39,7 +39,7 @@ export default async function AccountPage() {
               {user.username}
             </Row>
             <Row label="Email" testId="account-email">
-              {user.email ?? <span className="text-zinc-400">Not set</span>}
+              {user.email ?? <span className="text-zinc-600">Not set</span>}
             </Row>
             <Row label="Role" testId="account-role">
               {isAdmin ? <Badge tone="brand">Admin</Badge> : <Badge>User</Badge>}
@@ -62,10 +62,10 @@ export default async function AccountPage() {
                 <span className="font-mono text-xs">{config.team_domain}</span>
               </Row>
             ) : (
-              <Row label="Password">{user.hasPassword ? "Set" : <span className="text-zinc-400">Not set</span>}</Row>
+              <Row label="Password">{user.hasPassword ? "Set" : <span className="text-zinc-600">Not set</span>}</Row>
             )}
           </dl>
-          <p className="border-t border-zinc-100 px-5 py-4 text-sm text-zinc-500">
+          <p className="border-t border-zinc-100 px-5 py-4 text-sm text-zinc-600">
             {config.cf_access_enabled ? (
               principal.method === "cloudflare-service-token" ? (
                 "This request carries a Cloudflare service token that an admin linked to your user."

@@ -5,10 +5,11 @@ import { Plus, TriangleAlert } from "lucide-react";
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
 import { PendingButton, useActionForm } from "@/app/_components/action-form";
 import { CopyButton } from "@/app/_components/copy-button";
-import { Modal } from "@/app/_components/dialog";
+import { DialogBody, DialogFooter, Modal, dialogFormStyles } from "@/app/_components/dialog";
 import { Field, FormMessage, Select } from "@/app/_components/form";
 import { useToast } from "@/app/_components/toaster";
 import { buttonStyles } from "@/app/_components/ui";
+import { KEY_NAME_MAX_LENGTH } from "@/lib/keys/limits";
 import { createKeyAction } from "./actions";
 
 /** What the dialog knows of a provider: enough for the chips and the code sample. */
@@ -69,17 +70,16 @@ export function CreateKeyButton({ label = "Create key", variant = "primary" }: {
 }
 
 function CreateKeyFlow({ providers, users, currentUserId, onCreated, onClose }: Props & { onCreated: () => void; onClose: () => void }) {
-  const { state, pending, onSubmit } = useActionForm(createKeyAction);
+  const { state, pending, onSubmit, formRef: nameRef } = useActionForm(createKeyAction);
   const [allowed, setAllowed] = useState("");
   const notify = useToast();
-  const nameRef = useRef<HTMLFormElement>(null);
   const handled = useRef<number | undefined>(undefined);
   const secret = state.ok ? state.data?.secret : undefined;
 
   useEffect(() => {
     const frame = requestAnimationFrame(() => nameRef.current?.querySelector<HTMLInputElement>("input[name=name]")?.focus());
     return () => cancelAnimationFrame(frame);
-  }, []);
+  }, [nameRef]);
   useEffect(() => {
     if (!state.ok || state.at === handled.current) return;
     handled.current = state.at;
@@ -102,8 +102,9 @@ function CreateKeyFlow({ providers, users, currentUserId, onCreated, onClose }: 
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
   return (
-    <form ref={nameRef} onSubmit={onSubmit} className="space-y-4" noValidate>
-      <Field label="Name" name="name" required autoComplete="off" state={state} placeholder="e.g. support-bot, laptop" hint="What will use the key, so you recognise it later." />
+    <form ref={nameRef} onSubmit={onSubmit} className={dialogFormStyles} noValidate>
+      <DialogBody>
+      <Field label="Name" name="name" required maxLength={KEY_NAME_MAX_LENGTH} autoComplete="off" state={state} placeholder="e.g. support-bot, laptop" hint="What will use the key, so you recognise it later." />
       <div>
         <Field
           label="Allowed providers"
@@ -117,7 +118,7 @@ function CreateKeyFlow({ providers, users, currentUserId, onCreated, onClose }: 
           hint="Provider keys, separated by commas. Leave empty to allow every provider."
         />
         {providers.length > 0 ? (
-          <div className="mt-2 flex flex-wrap gap-1.5" aria-label="Pick providers">
+          <div className="mt-2 flex flex-wrap gap-1.5" role="group" aria-label="Pick providers">
             {providers.map((p) => {
               const on = selected.has(p.key);
               return (
@@ -153,14 +154,15 @@ function CreateKeyFlow({ providers, users, currentUserId, onCreated, onClose }: 
         ) : null}
       </div>
       {!state.ok ? <FormMessage state={state} /> : null}
-      <div className="flex justify-end gap-2 pt-1">
+      </DialogBody>
+      <DialogFooter>
         <button type="button" onClick={onClose} className={clsx(buttonStyles.base, buttonStyles.secondary)}>
           Cancel
         </button>
         <PendingButton pending={pending} pendingText="Creating…">
           Create key
         </PendingButton>
-      </div>
+      </DialogFooter>
     </form>
   );
 }
@@ -197,9 +199,10 @@ const completion = await client.chat.completions.create({
 console.log(completion.choices[0].message.content);`;
 
   return (
-    <div className="space-y-4">
+    <div className={dialogFormStyles}>
+      <DialogBody>
       <div className="flex gap-3 rounded-lg border border-amber-200 bg-amber-50 px-3.5 py-3 text-sm text-amber-900" role="alert">
-        <TriangleAlert className="mt-0.5 h-4 w-4 shrink-0 text-amber-600" aria-hidden />
+        <TriangleAlert className="mt-0.5 h-4 w-4 shrink-0 text-amber-800" aria-hidden />
         <p>
           Copy <strong className="font-semibold">{name || "this key"}</strong> now. It will not be shown again: Gatehouse keeps only a hash of it.
         </p>
@@ -217,9 +220,10 @@ console.log(completion.choices[0].message.content);`;
         <div className="mb-1.5 flex items-end justify-between gap-3">
           <p className="text-sm font-medium text-zinc-800">Use it with the OpenAI SDK</p>
           {usable.length > 1 ? (
-            <label className="flex items-center gap-2 text-xs text-zinc-500">
+            <label className="flex items-center gap-2 text-xs text-zinc-600">
               Provider
               <select
+                aria-label="Provider"
                 value={providerKey}
                 onChange={(e) => setProviderKey(e.target.value)}
                 className="rounded-md border border-zinc-300 bg-white px-2 py-1 font-mono text-xs text-zinc-800"
@@ -234,22 +238,30 @@ console.log(completion.choices[0].message.content);`;
           ) : null}
         </div>
         <div className="relative">
-          <pre className="overflow-x-auto rounded-lg bg-zinc-900 p-4 font-mono text-xs leading-relaxed text-zinc-100" data-testid="new-key-snippet">
+          {/* Focusable, so a keyboard can scroll the long lines sideways. */}
+          <pre
+            tabIndex={0}
+            role="region"
+            aria-label="Example code"
+            className="overflow-x-auto rounded-lg bg-zinc-900 p-4 pt-12 font-mono text-xs leading-relaxed text-zinc-100 sm:pt-4"
+            data-testid="new-key-snippet"
+          >
             {snippet}
           </pre>
           <div className="absolute right-2 top-2">
             <CopyButton value={snippet} label="Copy code" />
           </div>
         </div>
-        <p className="mt-1.5 text-xs text-zinc-500">
+        <p className="mt-1.5 text-xs text-zinc-600">
           Set <span className="font-mono">GATEHOUSE_API_KEY</span> to the key. Any OpenAI-compatible client works the same way: base URL plus the key as its API key.
         </p>
       </div>
-      <div className="flex justify-end">
+      </DialogBody>
+      <DialogFooter>
         <button type="button" onClick={onClose} className={clsx(buttonStyles.base, buttonStyles.primary)}>
           Done, I have copied it
         </button>
-      </div>
+      </DialogFooter>
     </div>
   );
 }

@@ -46,7 +46,7 @@ export default async function KeysPage() {
             Create a key, then point any OpenAI SDK at <span className="font-mono text-zinc-700">/gateway/&lt;provider&gt;/v1</span> with it.
           </EmptyState>
         ) : (
-          <Table>
+          <Table label="Virtual keys">
             <thead>
               <tr>
                 <Th>Name</Th>
@@ -75,25 +75,27 @@ export default async function KeysPage() {
 
 function KeyRow({ k, showOwner, isOwn }: { k: VirtualKeyDTO; showOwner: boolean; isOwn: boolean }) {
   return (
-    <tr data-testid={`key-row-${k.name}`} className={k.status === "active" ? "hover:bg-zinc-50/60" : "bg-zinc-50/40 text-zinc-500"}>
+    <tr data-testid={`key-row-${k.name}`} className={k.status === "active" ? "hover:bg-zinc-50/60" : "bg-zinc-50/40 text-zinc-600"}>
       <Td>
-        <span className={k.status === "active" ? "font-medium text-zinc-900" : "font-medium text-zinc-500"}>{k.name}</span>
-        <p className="text-xs text-zinc-400">
-          Created <RelativeTime iso={k.createdAt} />
-        </p>
+        <div className="min-w-0">
+          <span className={k.status === "active" ? "font-medium break-all text-zinc-900" : "font-medium break-all text-zinc-600"}>{k.name}</span>
+          <p className="text-xs text-zinc-600">
+            Created <RelativeTime iso={k.createdAt} />
+          </p>
+        </div>
       </Td>
-      <Td>
+      <Td label="Key">
         <span className="font-mono text-xs text-zinc-600">{k.displayKey}</span>
       </Td>
       {showOwner ? (
-        <Td>
+        <Td label="Owner">
           {k.username}
-          {isOwn ? <span className="ml-1 text-xs text-zinc-400">(you)</span> : null}
+          {isOwn ? <span className="ml-1 text-xs text-zinc-600">(you)</span> : null}
         </Td>
       ) : null}
-      <Td>
+      <Td label="Providers">
         {k.allowedProviders.length === 0 ? (
-          <span className="text-zinc-500">All providers</span>
+          <span className="text-zinc-600">All providers</span>
         ) : (
           <div className="flex max-w-64 flex-wrap gap-1">
             {k.allowedProviders.map((p) => (
@@ -104,14 +106,14 @@ function KeyRow({ k, showOwner, isOwn }: { k: VirtualKeyDTO; showOwner: boolean;
           </div>
         )}
       </Td>
-      <Td>{k.expiresAt ? <time dateTime={k.expiresAt}>{formatDate(k.expiresAt)}</time> : <span className="text-zinc-400">Never</span>}</Td>
-      <Td>{STATUS[k.status]}</Td>
-      <Td>
+      <Td label="Expires">{k.expiresAt ? <time dateTime={k.expiresAt}>{formatDate(k.expiresAt)}</time> : <span className="text-zinc-600">Never</span>}</Td>
+      <Td label="Status">{STATUS[k.status]}</Td>
+      <Td label="Last used">
         <RelativeTime iso={k.lastUsedAt} />
       </Td>
       <ActionsCell>
         {k.status === "active" ? (
-          <ConfirmAction action={revokeKeyAction} fields={{ id: k.id }} label="Revoke" title={`Revoke ${k.name}?`} confirmLabel="Revoke key">
+          <ConfirmAction action={revokeKeyAction} fields={{ id: k.id }} label="Revoke" subject={k.name} title={`Revoke ${k.name}?`} confirmLabel="Revoke key">
             Requests with <span className="font-mono text-zinc-800">{k.displayKey}</span> are refused from now on. This cannot be undone; create a new key if it is
             needed again.
           </ConfirmAction>

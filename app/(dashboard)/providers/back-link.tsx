@@ -2,7 +2,7 @@ import Link from "next/link";
 
 export function BackLink({ href, children }: { href: string; children: React.ReactNode }) {
   return (
-    <Link href={href} className="mb-3 inline-flex items-center gap-1 text-sm text-zinc-500 hover:text-zinc-900">
+    <Link href={href} className="mb-3 inline-flex items-center gap-1 text-sm text-zinc-600 hover:text-zinc-900">
       <span aria-hidden>←</span> {children}
     </Link>
   );

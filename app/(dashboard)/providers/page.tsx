@@ -25,7 +25,7 @@ export default async function ProvidersPage() {
             Add OpenAI, any OpenAI-compatible API, or a Cloudflare AI Gateway. Users can then call it with their virtual keys.
           </EmptyState>
         ) : (
-          <Table>
+          <Table label="Providers">
             <thead>
               <tr>
                 <Th>Name</Th>
@@ -41,36 +41,40 @@ export default async function ProvidersPage() {
             </thead>
             <tbody className="divide-y divide-zinc-100" data-testid="providers-table">
               {providers.map((p) => {
+                const subject = `${p.name} (${p.key})`;
                 return (
                   <tr key={p.id} data-testid={`provider-row-${p.key}`} className="hover:bg-zinc-50/60">
                     <Td>
-                      <Link href={`/providers/${p.id}`} className="font-medium text-zinc-900 hover:underline">
-                        {p.name}
-                      </Link>
-                      <p className="font-mono text-xs text-zinc-500">{p.gatewayPath}</p>
+                      <div className="min-w-0">
+                        <Link href={`/providers/${p.id}`} className="font-medium break-all text-zinc-900 hover:underline">
+                          {p.name}
+                        </Link>
+                        <p className="font-mono text-xs break-all text-zinc-600">{p.gatewayPath}</p>
+                      </div>
                     </Td>
-                    <Td>
+                    <Td label="Key">
                       <Code>{p.key}</Code>
                     </Td>
-                    <Td>
+                    <Td label="API type">
                       <Badge tone="blue">{p.apiTypeLabel}</Badge>
                     </Td>
-                    <Td>
+                    <Td label="Base URL">
                       <span className="block max-w-52 truncate font-mono text-xs text-zinc-600" title={p.baseUrl}>
                         {p.baseUrl}
                       </span>
                     </Td>
-                    <Td className="text-right tabular-nums">
+                    <Td label="Models" className="tabular-nums md:text-right">
                       <span title={p.models.map((m) => m.id).join("\n") || undefined}>{p.models.length}</span>
                     </Td>
-                    <Td>
+                    <Td label="API key">
                       {Object.keys(p.secrets).length > 0 ? <Badge tone="green">Stored</Badge> : <Badge>None</Badge>}
                     </Td>
                     <ActionsCell>
-                      <Link href={`/providers/${p.id}`} aria-label={`Edit ${p.name}`} className={`${buttonStyles.base} ${buttonStyles.ghost} ${buttonStyles.small}`}>
-                        Edit
+                      <Link href={`/providers/${p.id}`} className={`${buttonStyles.base} ${buttonStyles.ghost} ${buttonStyles.small}`}>
+                        Edit<span className="sr-only"> {subject}</span>
                       </Link>
-                      <ConfirmAction action={deleteProviderAction} fields={{ id: p.id }} label="Delete" title={`Delete ${p.name}?`} confirmLabel="Delete provider">
+                      {/* Names may repeat; the key is unique, so it names the provider unambiguously. */}
+                      <ConfirmAction action={deleteProviderAction} fields={{ id: p.id }} label="Delete" subject={subject} title={`Delete ${subject}?`} confirmLabel="Delete provider">
                         Requests to <span className="font-mono text-zinc-800">{p.gatewayPath}</span> will fail at once and its stored credentials are erased. Request
                         history stays. This cannot be undone.
                       </ConfirmAction>

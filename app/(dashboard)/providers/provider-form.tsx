@@ -37,10 +37,10 @@ function modelsToText(models: ProviderDTO["models"]): string {
 
 function Section({ title, description, children }: { title: string; description?: React.ReactNode; children: React.ReactNode }) {
   return (
-    <section className="grid gap-x-8 gap-y-4 border-b border-zinc-100 px-6 py-6 last:border-b-0 md:grid-cols-[14rem_1fr]">
+    <section className="grid gap-x-8 gap-y-4 border-b border-zinc-100 px-4 py-5 sm:px-6 sm:py-6 last:border-b-0 md:grid-cols-[14rem_1fr]">
       <div>
         <h2 className="text-sm font-semibold text-zinc-900">{title}</h2>
-        {description ? <p className="mt-1 text-sm text-zinc-500">{description}</p> : null}
+        {description ? <p className="mt-1 text-sm text-zinc-600">{description}</p> : null}
       </div>
       <div className="space-y-4">{children}</div>
     </section>
@@ -100,7 +100,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
   const editing = provider !== undefined;
   const router = useRouter();
   const notify = useToast();
-  const { state, pending, onSubmit } = useActionForm(editing ? updateProviderAction : createProviderAction);
+  const { state, pending, onSubmit, formRef } = useActionForm(editing ? updateProviderAction : createProviderAction);
 
   const [apiType, setApiType] = useState<ApiType>(provider?.apiType ?? "openai-completions");
   const [key, setKey] = useState(provider?.key ?? "");
@@ -125,7 +125,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
   const sendModels = !editing || modelsText !== initialModels;
 
   return (
-    <form onSubmit={onSubmit} noValidate className="rounded-xl border border-zinc-200 bg-white shadow-sm" data-testid="provider-form">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="rounded-xl border border-zinc-200 bg-white shadow-sm" data-testid="provider-form">
       {editing ? <input type="hidden" name="id" value={provider.id} /> : null}
 
       <Section title="Provider" description="What it is called, and where clients reach it.">
@@ -141,7 +141,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
             <option value="openai-completions">OpenAI-compatible</option>
             <option value="cloudflare-ai-gateway">Cloudflare AI Gateway</option>
           </Select>
-          <p className="mt-1.5 text-xs text-zinc-500">
+          <p className="mt-1.5 text-xs text-zinc-600">
             {API_TYPE_HELP[apiType]}
             {editing ? " The API type cannot change; add a new provider instead." : ""}
           </p>
@@ -151,6 +151,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
             label="Name"
             name="name"
             required
+            maxLength={100}
             autoComplete="off"
             defaultValue={provider?.name ?? ""}
             state={state}
@@ -164,6 +165,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
             label="Key"
             name="key"
             required
+            maxLength={63}
             autoComplete="off"
             spellCheck={false}
             value={key}
@@ -219,7 +221,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
             />
           </div>
           <div className="rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2.5">
-            <p className="text-xs font-medium text-zinc-500">Upstream URL</p>
+            <p className="text-xs font-medium text-zinc-600">Upstream URL</p>
             <p className="mt-1 break-all font-mono text-xs text-zinc-800" data-testid="cf-url-preview">
               {previewUrl}
             </p>
@@ -281,7 +283,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
         />
       </Section>
 
-      <div className="flex items-center justify-between gap-3 rounded-b-xl border-t border-zinc-100 bg-zinc-50/60 px-6 py-4">
+      <div className="flex flex-col gap-3 rounded-b-xl border-t border-zinc-100 bg-zinc-50/60 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6">
         <div className="min-w-0 flex-1">{!state.ok ? <FormMessage state={state} /> : null}</div>
         <div className="flex shrink-0 gap-2">
           <Link href="/providers" className={clsx(buttonStyles.base, buttonStyles.secondary)}>

@@ -1,5 +1,6 @@
 import { Badge, ButtonLink, Card, EmptyState, PageHeader, RelativeTime, Table, Td, Th } from "@/app/_components/ui";
 import { requirePageUser } from "@/lib/auth/dal";
+import { formatUsd } from "@/lib/format/money";
 import { listRequestLogs, getUsageTotals, type RequestLogDTO } from "@/lib/usage/queries";
 
 export const metadata = { title: "Usage" };
@@ -7,18 +8,12 @@ export const metadata = { title: "Usage" };
 const RECENT_LIMIT = 100;
 const nf = new Intl.NumberFormat("en");
 
-function formatCost(usd: number | null): string {
-  if (usd === null) return "—";
-  if (usd === 0) return "$0";
-  return usd < 0.01 ? `$${usd.toFixed(6)}` : `$${usd.toFixed(4)}`;
-}
-
 function Stat({ label, value, detail }: { label: string; value: string; detail?: string }) {
   return (
-    <div className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm">
-      <p className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</p>
-      <p className="mt-2 text-2xl font-semibold tabular-nums text-zinc-900">{value}</p>
-      {detail ? <p className="mt-1 text-xs text-zinc-500">{detail}</p> : null}
+    <div className="min-w-0 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm sm:p-5">
+      <p className="text-xs font-medium uppercase tracking-wide text-zinc-600">{label}</p>
+      <p className="mt-2 text-xl font-semibold break-all tabular-nums text-zinc-900 sm:text-2xl">{value}</p>
+      {detail ? <p className="mt-1 text-xs text-zinc-600">{detail}</p> : null}
     </div>
   );
 }
@@ -45,7 +40,7 @@ export default async function UsagePage() {
           value={nf.format(totals.promptTokens + totals.completionTokens)}
           detail={`${nf.format(totals.promptTokens)} prompt · ${nf.format(totals.completionTokens)} completion`}
         />
-        <Stat label="Cost (USD)" value={`$${totals.costUsd.toFixed(4)}`} />
+        <Stat label="Cost (USD)" value={formatUsd(totals.costUsd)} />
       </div>
       <Card
         className="mt-6"
@@ -57,7 +52,7 @@ export default async function UsagePage() {
             Calls through the gateway show up here with their tokens, cost and latency.
           </EmptyState>
         ) : (
-          <Table>
+          <Table label="Recent requests">
             <thead>
               <tr>
                 <Th>Time</Th>
@@ -84,35 +79,37 @@ export default async function UsagePage() {
 }
 
 function LogRow({ log }: { log: RequestLogDTO }) {
-  const tokens = (n: number | null) => (n === null ? <span className="text-zinc-400">—</span> : nf.format(n));
+  const tokens = (n: number | null) => (n === null ? <span className="text-zinc-600">—</span> : nf.format(n));
   return (
     <tr data-testid="usage-row" className="hover:bg-zinc-50/60">
-      <Td>
+      <Td label="Time">
         <RelativeTime iso={log.createdAt} />
       </Td>
-      <Td>{log.username ?? <span className="text-zinc-400">deleted user</span>}</Td>
-      <Td>
+      <Td label="User">{log.username ?? <span className="text-zinc-600">deleted user</span>}</Td>
+      <Td label="Provider">
         <span title={log.providerName ?? "deleted provider"}>{log.providerName ?? log.providerKey}</span>
       </Td>
-      <Td>
-        {log.model ? <span className="font-mono text-xs text-zinc-700">{log.model}</span> : <span className="text-zinc-400">—</span>}
-        <p className="max-w-48 truncate font-mono text-[11px] text-zinc-400" title={`${log.method} ${log.path}`}>
+      <Td label="Model">
+        <div className="min-w-0">
+        {log.model ? <span className="font-mono text-xs text-zinc-700">{log.model}</span> : <span className="text-zinc-600">—</span>}
+        <p className="max-w-48 truncate font-mono text-xs text-zinc-600" title={`${log.method} ${log.path}`}>
           {log.method} {log.path}
         </p>
+        </div>
       </Td>
-      <Td>
+      <Td label="Status">
         <StatusBadge status={log.status} />
       </Td>
-      <Td className="text-right tabular-nums">
+      <Td label="Tokens" className="tabular-nums md:text-right">
         <span title="prompt / completion tokens">
           {tokens(log.promptTokens)}
-          <span className="text-zinc-300"> / </span>
+          <span className="text-zinc-600" aria-hidden> / </span>
           {tokens(log.completionTokens)}
         </span>
       </Td>
-      <Td className="text-right tabular-nums">{formatCost(log.costUsd)}</Td>
-      <Td className="text-right tabular-nums">{nf.format(log.latencyMs)} ms</Td>
-      <Td>{log.stream ? "Yes" : "No"}</Td>
+      <Td label="Cost" className="tabular-nums md:text-right">{formatUsd(log.costUsd)}</Td>
+      <Td label="Latency" className="tabular-nums md:text-right">{nf.format(log.latencyMs)} ms</Td>
+      <Td label="Stream">{log.stream ? "Yes" : "No"}</Td>
     </tr>
   );
 }

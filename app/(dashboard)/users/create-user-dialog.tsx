@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Field, Select } from "@/app/_components/form";
 import { FormDialog } from "@/app/_components/form-dialog";
 import type { ActionState } from "@/lib/auth/action-state";
+import { USER_LIMITS } from "@/lib/users/limits";
 import { createUserAction } from "./actions";
 
 /**
@@ -61,6 +62,7 @@ function CloudflareUserFields({ state }: { state: ActionState }) {
       <Field
         label="Email"
         name="email"
+        maxLength={USER_LIMITS.email}
         type="email"
         autoComplete="off"
         required
@@ -75,6 +77,7 @@ function CloudflareUserFields({ state }: { state: ActionState }) {
       <Field
         label="Username"
         name="username"
+        maxLength={USER_LIMITS.username}
         autoComplete="off"
         required
         state={state}
@@ -89,6 +92,7 @@ function CloudflareUserFields({ state }: { state: ActionState }) {
       <Field
         label="Password (optional)"
         name="password"
+        maxLength={USER_LIMITS.password}
         type="password"
         autoComplete="new-password"
         state={state}
@@ -101,16 +105,35 @@ function CloudflareUserFields({ state }: { state: ActionState }) {
 function BuiltInUserFields({ state }: { state: ActionState }) {
   return (
     <>
-      <Field label="Username" name="username" autoComplete="off" required data-autofocus state={state} hint="Letters, digits and . _ @ + - (at least 3)." />
+      <Field
+        label="Username"
+        name="username"
+        maxLength={USER_LIMITS.username}
+        autoComplete="off"
+        required
+        data-autofocus
+        state={state}
+        hint="Letters, digits and . _ @ + - (at least 3)."
+      />
       <Field
         label="Email (optional)"
         name="email"
+        maxLength={USER_LIMITS.email}
         type="email"
         autoComplete="off"
         state={state}
         hint="They can sign in with it too; it is required if you later turn on Cloudflare Access."
       />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" required state={state} hint="At least 8 characters. Share it with them securely." />
+      <Field
+        label="Password"
+        name="password"
+        maxLength={USER_LIMITS.password}
+        type="password"
+        autoComplete="new-password"
+        required
+        state={state}
+        hint="At least 8 characters. Share it with them securely."
+      />
       <RoleSelect state={state} />
     </>
   );

@@ -32,7 +32,7 @@ export default async function UsersPage() {
           <UsersTable users={users} currentUserId={principal.userId} cfMode={cfMode} />
         )}
       </Card>
-      {cfMode ? <p className="mt-3 text-xs text-zinc-500">{SERVICE_TOKEN_EXPLAINER} Link one in the Service tokens column.</p> : null}
+      {cfMode ? <p className="mt-3 text-xs text-zinc-600">{SERVICE_TOKEN_EXPLAINER} Link one in the Service tokens column.</p> : null}
     </>
   );
 }

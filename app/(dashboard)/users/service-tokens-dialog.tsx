@@ -3,11 +3,12 @@
 import clsx from "clsx";
 import { useEffect, useRef, useState } from "react";
 import { PendingButton, useActionForm } from "@/app/_components/action-form";
-import { ConfirmAction, Modal } from "@/app/_components/dialog";
+import { ConfirmAction, DialogBody, DialogFooter, Modal, dialogFormStyles } from "@/app/_components/dialog";
 import { Field, FormMessage } from "@/app/_components/form";
 import { useToast } from "@/app/_components/toaster";
 import { TimeAgo } from "@/app/_components/time-ago";
 import { buttonStyles } from "@/app/_components/ui";
+import { USER_LIMITS } from "@/lib/users/limits";
 import type { UserDTO } from "@/lib/users/queries";
 import { linkServiceTokenAction, unlinkServiceTokenAction } from "./actions";
 import { SERVICE_TOKEN_EXPLAINER } from "./service-token-copy";
@@ -22,40 +23,48 @@ export function ServiceTokensDialog({ user, cfMode }: { user: UserDTO; cfMode: b
         {count > 0 ? (
           <ul className="min-w-0 space-y-0.5">
             {user.serviceTokens.slice(0, 2).map((t) => (
-              <li key={t.id} className="max-w-40 truncate font-mono text-xs text-zinc-600" title={`${t.name} · ${t.clientId}`}>
+              <li key={t.id} className="max-w-40 truncate font-mono text-xs text-zinc-700" title={`${t.name} · ${t.clientId}`}>
                 {t.clientId}
               </li>
             ))}
-            {count > 2 ? <li className="text-xs text-zinc-400">+{count - 2} more</li> : null}
+            {count > 2 ? <li className="text-xs text-zinc-600">+{count - 2} more</li> : null}
           </ul>
         ) : (
-          <span className="text-zinc-400">None</span>
+          <span className="text-zinc-600">None</span>
         )}
         <button
           type="button"
           onClick={() => setOpen(true)}
-          aria-label={`Service tokens of ${user.username}`}
           className={clsx(buttonStyles.base, buttonStyles.ghost, buttonStyles.small, "shrink-0")}
         >
-          {count > 0 ? "Manage" : "Link…"}
+          {count > 0 ? (
+            <>
+              Manage<span className="sr-only"> service tokens of {user.username}</span>
+            </>
+          ) : (
+            <>
+              Link<span className="sr-only"> a service token to {user.username}</span>
+            </>
+          )}
         </button>
       </div>
       <Modal open={open} onClose={() => setOpen(false)} title={`Service tokens · ${user.username}`} wide>
-        <div className="space-y-5">
-          <p className="text-sm text-zinc-600">{SERVICE_TOKEN_EXPLAINER}</p>
+        <div className={dialogFormStyles}>
+          <DialogBody className="space-y-5">
+          <p className="text-sm text-zinc-700">{SERVICE_TOKEN_EXPLAINER}</p>
           {!cfMode ? (
             <p className="rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-800">Gatehouse runs with built-in sign-in now; links take effect once Cloudflare Access is turned on.</p>
           ) : null}
           {count === 0 ? (
-            <p className="rounded-lg border border-dashed border-zinc-300 px-4 py-5 text-center text-sm text-zinc-500">No service tokens linked to {user.username} yet.</p>
+            <p className="rounded-lg border border-dashed border-zinc-300 px-4 py-5 text-center text-sm text-zinc-600">No service tokens linked to {user.username} yet.</p>
           ) : (
             <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200" data-testid="service-token-list">
               {user.serviceTokens.map((t) => (
                 <li key={t.id} className="flex items-center justify-between gap-3 px-3 py-2.5" data-testid={`service-token-${t.clientId}`}>
                   <div className="min-w-0">
                     <p className="truncate text-sm font-medium text-zinc-900">{t.name}</p>
-                    <p className="truncate font-mono text-xs text-zinc-500">{t.clientId}</p>
-                    <p className="mt-0.5 text-xs text-zinc-400">
+                    <p className="truncate font-mono text-xs text-zinc-600">{t.clientId}</p>
+                    <p className="mt-0.5 text-xs text-zinc-600">
                       Last used <TimeAgo iso={t.lastUsedAt} empty="never" />
                     </p>
                   </div>
@@ -63,6 +72,7 @@ export function ServiceTokensDialog({ user, cfMode }: { user: UserDTO; cfMode: b
                     action={unlinkServiceTokenAction}
                     fields={{ id: t.id }}
                     label="Unlink"
+                    subject={t.name}
                     title="Unlink service token?"
                     confirmLabel="Unlink"
                   >
@@ -74,6 +84,12 @@ export function ServiceTokensDialog({ user, cfMode }: { user: UserDTO; cfMode: b
             </ul>
           )}
           {open ? <LinkTokenForm userId={user.id} /> : null}
+          </DialogBody>
+          <DialogFooter>
+            <button type="button" onClick={() => setOpen(false)} className={clsx(buttonStyles.base, buttonStyles.secondary)}>
+              Close
+            </button>
+          </DialogFooter>
         </div>
       </Modal>
     </>
@@ -81,16 +97,15 @@ export function ServiceTokensDialog({ user, cfMode }: { user: UserDTO; cfMode: b
 }
 
 function LinkTokenForm({ userId }: { userId: string }) {
-  const { state, pending, onSubmit } = useActionForm(linkServiceTokenAction);
+  const { state, pending, onSubmit, formRef } = useActionForm(linkServiceTokenAction);
   const notify = useToast();
-  const formRef = useRef<HTMLFormElement>(null);
   const handled = useRef<number | undefined>(undefined);
   useEffect(() => {
     if (!state.ok || state.at === handled.current) return;
     handled.current = state.at;
     formRef.current?.reset();
     if (state.message) notify(state.message);
-  }, [state, notify]);
+  }, [state, notify, formRef]);
   return (
     <form ref={formRef} onSubmit={onSubmit} className="space-y-3 rounded-lg bg-zinc-50 p-4" noValidate>
       <h3 className="text-sm font-semibold text-zinc-900">Link a service token</h3>
@@ -106,7 +121,7 @@ function LinkTokenForm({ userId }: { userId: string }) {
           placeholder="88bf3b6d86161464f6509f7219099e57.access"
           hint="Zero Trust → Access → Service Auth."
         />
-        <Field label="Name (optional)" name="name" autoComplete="off" state={state} placeholder="CI pipeline" />
+        <Field label="Name (optional)" name="name" maxLength={USER_LIMITS.serviceTokenName} autoComplete="off" state={state} placeholder="CI pipeline" />
       </div>
       {!state.ok ? <FormMessage state={state} /> : null}
       <div className="flex justify-end">

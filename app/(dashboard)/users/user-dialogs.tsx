@@ -2,6 +2,7 @@
 
 import { Field, Select } from "@/app/_components/form";
 import { FormDialog } from "@/app/_components/form-dialog";
+import { USER_LIMITS } from "@/lib/users/limits";
 import type { UserDTO } from "@/lib/users/queries";
 import { resetPasswordAction, updateUserAction } from "./actions";
 
@@ -22,6 +23,7 @@ export function EditUserDialog({ user, isSelf, cfMode }: { user: UserDTO; isSelf
           <Field
             label="Email"
             name="email"
+        maxLength={USER_LIMITS.email}
             type="email"
             autoComplete="off"
             defaultValue={user.email ?? ""}
@@ -36,7 +38,7 @@ export function EditUserDialog({ user, isSelf, cfMode }: { user: UserDTO; isSelf
             <option value="user">User</option>
             <option value="admin">Admin</option>
           </Select>
-          {isSelf && user.role === "admin" ? <p className="text-xs text-zinc-500">Making yourself a user ends your access to admin pages.</p> : null}
+          {isSelf && user.role === "admin" ? <p className="text-xs text-zinc-600">Making yourself a user ends your access to admin pages.</p> : null}
         </>
       )}
     </FormDialog>
@@ -63,7 +65,9 @@ export function PasswordDialog({ user, isSelf, cfMode }: { user: UserDTO; isSelf
             : `All of ${user.username}'s sessions end; they sign in again with the new password.`
       }
     >
-      {(state) => <Field label="New password" name="password" type="password" autoComplete="new-password" required state={state} hint="At least 8 characters." />}
+      {(state) => (
+        <Field label="New password" name="password" maxLength={USER_LIMITS.password} type="password" autoComplete="new-password" required state={state} hint="At least 8 characters." />
+      )}
     </FormDialog>
   );
 }

@@ -8,7 +8,7 @@ import { EditUserDialog, PasswordDialog } from "./user-dialogs";
 
 export function UsersTable({ users, currentUserId, cfMode }: { users: UserDTO[]; currentUserId: string; cfMode: boolean }) {
   return (
-    <Table>
+    <Table label="Users">
       <thead>
         <tr>
           <Th>User</Th>
@@ -38,16 +38,16 @@ function UserRow({ user, isSelf, cfMode }: { user: UserDTO; isSelf: boolean; cfM
           <div className="flex h-8 w-8 shrink-0 items-center justify-center rounded-full bg-zinc-100 text-xs font-semibold uppercase text-zinc-600" aria-hidden>
             {user.username.slice(0, 1)}
           </div>
-          <div>
-            <p className="font-medium text-zinc-900">
+          <div className="min-w-0">
+            <p className="font-medium break-all text-zinc-900">
               {user.username}
-              {isSelf ? <span className="ml-2 align-middle text-xs font-normal text-zinc-400">(you)</span> : null}
+              {isSelf ? <span className="ml-2 align-middle text-xs font-normal text-zinc-600">(you)</span> : null}
             </p>
-            <p className="text-xs text-zinc-500">{user.hasPassword ? "Password set" : cfMode ? "Cloudflare Access only" : "No password"}</p>
+            <p className="text-xs text-zinc-600">{user.hasPassword ? "Password set" : cfMode ? "Cloudflare Access only" : "No password"}</p>
           </div>
         </div>
       </Td>
-      <Td>
+      <Td label="Email">
         {user.email ? (
           <span>{user.email}</span>
         ) : cfMode ? (
@@ -55,20 +55,20 @@ function UserRow({ user, isSelf, cfMode }: { user: UserDTO; isSelf: boolean; cfM
             No email · cannot sign in
           </span>
         ) : (
-          <span className="text-zinc-400">—</span>
+          <span className="text-zinc-600">—</span>
         )}
       </Td>
-      <Td>{user.role === "admin" ? <Badge tone="brand">Admin</Badge> : <Badge>User</Badge>}</Td>
-      <Td>
+      <Td label="Role">{user.role === "admin" ? <Badge tone="brand">Admin</Badge> : <Badge>User</Badge>}</Td>
+      <Td label="Last sign-in">
         <RelativeTime iso={user.lastLoginAt} />
       </Td>
-      <Td className="[&_dialog]:whitespace-normal">
+      <Td label="Service tokens">
         <ServiceTokensDialog user={user} cfMode={cfMode} />
       </Td>
       <ActionsCell>
         <EditUserDialog user={user} isSelf={isSelf} cfMode={cfMode} />
         <PasswordDialog user={user} isSelf={isSelf} cfMode={cfMode} />
-        <ConfirmAction action={deleteUserAction} fields={{ id: user.id }} label="Delete" title={`Delete ${user.username}?`} confirmLabel="Delete user">
+        <ConfirmAction action={deleteUserAction} fields={{ id: user.id }} label="Delete" subject={user.username} title={`Delete ${user.username}?`} confirmLabel="Delete user">
           <p>
             <strong className="font-medium text-zinc-900">{user.username}</strong> will lose access at once. Their virtual keys and service-token links are deleted
             too; their request history stays. This cannot be undone.

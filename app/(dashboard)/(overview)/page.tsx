@@ -3,15 +3,16 @@ import { Card, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/lib/auth/dal";
 import { listKeys } from "@/lib/keys/queries";
 import { listProviders } from "@/lib/providers/queries";
+import { formatUsd } from "@/lib/format/money";
 import { getUsageTotals } from "@/lib/usage/queries";
 
 export const metadata = { title: "Overview" };
 
 function Stat({ label, value, href }: { label: string; value: string; href: string }) {
   return (
-    <Link href={href} className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm transition hover:border-zinc-300">
-      <p className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</p>
-      <p className="mt-2 text-2xl font-semibold tabular-nums text-zinc-900">{value}</p>
+    <Link href={href} className="min-w-0 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm sm:p-5 transition hover:border-zinc-300">
+      <p className="text-xs font-medium uppercase tracking-wide text-zinc-600">{label}</p>
+      <p className="mt-2 text-xl font-semibold break-all tabular-nums text-zinc-900 sm:text-2xl">{value}</p>
     </Link>
   );
 }
@@ -27,13 +28,13 @@ export default async function OverviewPage() {
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         <Stat label="Requests" value={totals.requests.toLocaleString("en")} href="/usage" />
         <Stat label="Tokens" value={(totals.promptTokens + totals.completionTokens).toLocaleString("en")} href="/usage" />
-        <Stat label="Cost (USD)" value={`$${totals.costUsd.toFixed(4)}`} href="/usage" />
+        <Stat label="Cost (USD)" value={formatUsd(totals.costUsd)} href="/usage" />
         <Stat label="Active keys" value={String(activeKeys)} href="/keys" />
       </div>
       <Card className="mt-6" title="Call the gateway" description="Point any OpenAI SDK at a provider's gateway URL and use a virtual key.">
         <div className="space-y-2 px-5 py-4 text-sm">
           {providers.length === 0 ? (
-            <p className="text-zinc-500">No providers yet.{principal.role === "admin" ? " Add one on the Providers page." : " Ask an admin to add one."}</p>
+            <p className="text-zinc-600">No providers yet.{principal.role === "admin" ? " Add one on the Providers page." : " Ask an admin to add one."}</p>
           ) : (
             providers.map((p) => (
               <div key={p.id} className="flex flex-wrap items-center justify-between gap-2 rounded-lg bg-zinc-50 px-3 py-2">

@@ -1,0 +1,5 @@
+import { PageSkeleton } from "@/app/_components/page-skeleton";
+
+export default function Loading() {
+  return <PageSkeleton title="Account" kind="form" />;
+}
