@@ -30,11 +30,12 @@ function useFieldState(name: string, state: ActionState | undefined, hint: React
     .filter(([field]) => field === name || (prefix && field.startsWith(`${name}.`)))
     .flatMap(([, list]) => list);
   const invalid = errors.length > 0;
-  const describedBy = [invalid ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+  // The errors take the hint's place (they say what the hint said, and more).
+  const describedBy = invalid ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return { id, errors, aria: { "aria-invalid": invalid ? (true as const) : undefined, "aria-describedby": describedBy } };
 }
 
-/** A field's errors (one per line) and its hint, under the control. */
+/** A field's errors (one per line) or else its hint, under the control. */
 function FieldNotes({ id, errors, hint }: { id: string; errors: string[]; hint: React.ReactNode }) {
   return (
     <>
@@ -45,7 +46,7 @@ function FieldNotes({ id, errors, hint }: { id: string; errors: string[]; hint: 
           ))}
         </ul>
       ) : null}
-      {hint ? (
+      {hint && errors.length === 0 ? (
         <p id={`${id}-hint`} className="mt-1.5 text-xs text-zinc-600">
           {hint}
         </p>
