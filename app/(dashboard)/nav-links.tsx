@@ -5,6 +5,7 @@ import { Menu, X } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useState } from "react";
+import { LinkProgress } from "@/app/_components/link-progress";
 import { Logo } from "@/app/_components/ui";
 
 const items = [
@@ -60,6 +61,7 @@ export function AppNav({ isAdmin, footer }: { isAdmin: boolean; footer: React.Re
                   )}
                 >
                   {item.label}
+                  <LinkProgress />
                 </Link>
               );
             })}

@@ -1,5 +1,6 @@
 import clsx from "clsx";
 import Link from "next/link";
+import { LinkProgress } from "./link-progress";
 
 /** Presentational building blocks shared by every page (no state, server-safe). */
 
@@ -68,6 +69,7 @@ export function ButtonLink({ href, children, variant = "primary" }: { href: stri
   return (
     <Link href={href} className={clsx(buttonStyles.base, buttonStyles[variant])}>
       {children}
+      <LinkProgress />
     </Link>
   );
 }

@@ -93,4 +93,21 @@ test.describe("navigation on a laptop", () => {
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Virtual keys" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Menu" })).toBeHidden();
   });
+
+  test("shows progress at once while the next page loads", async ({ signedIn: page }) => {
+    await page.goto("/");
+    // A slow connection: the next page's data is held until the bar has been seen.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/usage(\?|$)/, async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Usage" }).click();
+    await expect(page.getByTestId("link-progress")).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: "Loading…" })).toHaveCount(1);
+    release();
+    await expect(page.getByRole("heading", { level: 1, name: "Usage" })).toBeVisible();
+    await expect(page.getByTestId("link-progress")).toHaveCount(0);
+  });
 });

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { ConfirmAction } from "@/app/_components/dialog";
+import { LinkProgress } from "@/app/_components/link-progress";
 import { ActionsCell } from "@/app/_components/table-actions";
 import { Badge, ButtonLink, Card, Code, EmptyState, PageHeader, Table, Td, Th, buttonStyles } from "@/app/_components/ui";
 import { requirePageAdmin } from "@/lib/auth/dal";
@@ -48,6 +49,7 @@ export default async function ProvidersPage() {
                       <div className="min-w-0">
                         <Link href={`/providers/${p.id}`} className="font-medium break-all text-zinc-900 hover:underline">
                           {p.name}
+                          <LinkProgress />
                         </Link>
                         <p className="font-mono text-xs break-all text-zinc-600">{p.gatewayPath}</p>
                       </div>
@@ -72,6 +74,7 @@ export default async function ProvidersPage() {
                     <ActionsCell>
                       <Link href={`/providers/${p.id}`} className={`${buttonStyles.base} ${buttonStyles.ghost} ${buttonStyles.small}`}>
                         Edit<span className="sr-only"> {subject}</span>
+                        <LinkProgress />
                       </Link>
                       {/* Names may repeat; the key is unique, so it names the provider unambiguously. */}
                       <ConfirmAction action={deleteProviderAction} fields={{ id: p.id }} label="Delete" subject={subject} title={`Delete ${subject}?`} confirmLabel="Delete provider">

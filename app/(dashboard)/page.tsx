@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { LinkProgress } from "@/app/_components/link-progress";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/lib/auth/dal";
 import { listKeys } from "@/lib/keys/queries";
@@ -13,6 +14,7 @@ function Stat({ label, value, href }: { label: string; value: string; href: stri
     <Link href={href} className="min-w-0 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm sm:p-5 transition hover:border-zinc-300">
       <p className="text-xs font-medium uppercase tracking-wide text-zinc-600">{label}</p>
       <p className="mt-2 text-xl font-semibold break-all tabular-nums text-zinc-900 sm:text-2xl">{value}</p>
+      <LinkProgress />
     </Link>
   );
 }

@@ -1,5 +1,0 @@
-import { PageSkeleton } from "@/app/_components/page-skeleton";
-
-export default function Loading() {
-  return <PageSkeleton title="Provider" kind="form" />;
-}
