@@ -37,6 +37,9 @@ export default defineConfig<{ mode: Mode }>({
     // Every page and dialog at phone and laptop size, axe-checked, once per sign-in mode (e2e/ui/catalogue.ts lists them).
     { name: "ui-builtin", testDir: "e2e/ui", dependencies: ["builtin-first-run"], use: { mode: "builtin", baseURL: `http://127.0.0.1:${E2E.builtinPort}` } },
     { name: "ui-cloudflare-access", testDir: "e2e/ui", use: { mode: "cloudflare-access", baseURL: `http://127.0.0.1:${E2E.cloudflarePort}` } },
+    // Passkeys need GATEHOUSE_PUBLIC_URL and a localhost address: these specs start their own
+    // app processes (e2e/fixtures/passkey-app.ts), and two on one PostgreSQL for the replicas.
+    { name: "passkeys", testDir: "e2e/passkeys" },
   ],
   webServer: [
     {

@@ -1,21 +1,14 @@
 "use server";
 
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { echoValues, type ActionState } from "@/lib/auth/action-state";
 import { formObject } from "@/lib/auth/action";
-import { clearedSessionCookie, sessionCookie, wantsSecureCookies } from "@/lib/auth/cookies";
-import { SESSION_COOKIE } from "@/lib/auth/sessions";
-import { completeSetup, signInWithPassword, signOut, type SignedIn } from "@/lib/auth/sign-in";
+import { deleteSessionCookie, sessionTokenFromCookie, setSessionCookie } from "@/lib/auth/cookies";
+import { completeSetup, signInWithPassword, signOut } from "@/lib/auth/sign-in";
 import { AppError } from "@/lib/errors";
 import { logUnexpected } from "@/lib/http/api";
 import { clientAddress, safeRedirectPath } from "@/lib/http/request-policy";
-
-async function startSession(signedIn: SignedIn): Promise<void> {
-  const cookie = sessionCookie(signedIn.token, signedIn.expiresAt, wantsSecureCookies(await headers()));
-  (await cookies()).set(cookie.name, cookie.value, cookie.options);
-}
-
 
 function failure(err: unknown, input: Record<string, string>): ActionState {
   const values = echoValues(input);
@@ -28,7 +21,7 @@ export async function loginAction(_prev: ActionState, formData: FormData): Promi
   const input = formObject(formData);
   try {
     const h = await headers();
-    await startSession(await signInWithPassword(input, { userAgent: h.get("user-agent"), address: clientAddress(h) }));
+    await setSessionCookie(await signInWithPassword(input, { userAgent: h.get("user-agent"), address: clientAddress(h) }));
   } catch (err) {
     return failure(err, input);
   }
@@ -38,7 +31,7 @@ export async function loginAction(_prev: ActionState, formData: FormData): Promi
 export async function setupAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const input = formObject(formData);
   try {
-    await startSession(await completeSetup(input, (await headers()).get("user-agent")));
+    await setSessionCookie(await completeSetup(input, (await headers()).get("user-agent")));
   } catch (err) {
     return failure(err, input);
   }
@@ -46,9 +39,7 @@ export async function setupAction(_prev: ActionState, formData: FormData): Promi
 }
 
 export async function logoutAction(): Promise<void> {
-  const jar = await cookies();
-  await signOut(jar.get(SESSION_COOKIE)?.value);
-  const cleared = clearedSessionCookie(wantsSecureCookies(await headers()));
-  jar.set(cleared.name, cleared.value, cleared.options);
+  await signOut(await sessionTokenFromCookie());
+  await deleteSessionCookie();
   redirect("/login");
 }

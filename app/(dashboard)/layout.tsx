@@ -28,7 +28,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
                 </div>
               </div>
               <p className="mt-3 text-xs text-zinc-600">
-                {principal.method === "session" ? "Signed in with password" : principal.method === "cloudflare-service-token" ? "Cloudflare service token" : "Signed in via Cloudflare Access"}
+                {principal.method === "session" ? "Signed in to Gatehouse" : principal.method === "cloudflare-service-token" ? "Cloudflare service token" : "Signed in via Cloudflare Access"}
               </p>
               <div className="mt-2">{signOut}</div>
             </>

@@ -7,8 +7,8 @@ import { AppError } from "@/lib/errors";
 import { resolvePrincipal, type Principal, type Resolution } from "./principal";
 
 /**
- * The data-access layer's door: the only module that reads the request through
- * `next/headers`. Every page, server action and route handler asks here, even though
+ * The data-access layer's door: with the session-cookie pair in ./cookies.ts, the only
+ * module that touches the request through `next/headers`. Every page, server action and route handler asks here, even though
  * middleware already asked (defence in depth: a middleware bypass such as
  * CVE-2025-29927 must open nothing). Cached per request with React `cache`.
  */

@@ -1,9 +1,9 @@
 import { getConfig, type CfAccessConfig } from "@/lib/config";
+import { cachedUser } from "@/lib/credentials/cache";
+import { SESSION_COOKIE, sessionIdOf, validateSessionToken } from "@/lib/credentials/sessions";
 import { setRequestUser } from "@/lib/request-context";
 import { getUserByEmail, getUserByServiceToken, recordSignIn } from "@/lib/users/queries";
 import { createAccessKeySet, createAccessVerifier, type AccessVerifier, isAccessTokenError } from "./cloudflare-access";
-import { cachedUser } from "./principal-cache";
-import { SESSION_COOKIE, sessionIdOf, validateSessionToken } from "./sessions";
 
 /**
  * The one answer to "who is asking". `middleware.ts` calls {@link resolvePrincipal} to stop

@@ -12,6 +12,13 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 interface DbHandle {
   db: Db;
   driver: "postgres" | "pglite";
+  /**
+   * PostgreSQL LISTEN on its own connection: `onMessage` for each NOTIFY on `channel`,
+   * `onListen` each time listening (re)starts — notifications sent while the connection
+   * was down are lost, so a caller that must not miss one treats that as "something
+   * changed". A no-op for embedded PGlite, which only one process can open.
+   */
+  listen(channel: string, onMessage: () => void, onListen: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,7 +93,14 @@ async function openPostgres(url: string): Promise<DbHandle> {
 
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+  return {
+    db,
+    driver: "postgres",
+    listen: async (channel, onMessage, onListen) => {
+      await client.listen(channel, onMessage, onListen);
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
 }
 
 async function openPglite(dataDir: string): Promise<DbHandle> {
@@ -103,6 +117,7 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
     return {
       db: pg as unknown as Db,
       driver: "pglite",
+      listen: async () => {},
       close: async () => {
         await client.close();
         releaseLock();

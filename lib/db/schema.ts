@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -49,8 +50,63 @@ export const sessions = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     createdAt: createdAt(),
     userAgent: text("user_agent"),
+    /** Last request seen on this session, to the minute (written at most once a minute). */
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("sessions_user_id_idx").on(t.userId)],
+);
+
+/**
+ * WebAuthn credentials (passkeys). The public key is the COSE key the authenticator
+ * returned at registration; `counter` is its signature counter as last seen (0 for
+ * authenticators that do not count, as synced passkeys do).
+ */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Credential ID, base64url, as the authenticator gave it. */
+    credentialId: text("credential_id").notNull(),
+    /** COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    /** Hints the browser may use to reach the authenticator again (`internal`, `hybrid`, `usb`, …). */
+    transports: text("transports").array().notNull().default(sql`'{}'::text[]`),
+    /** `multiDevice` for synced passkeys. */
+    deviceType: text("device_type", { enum: ["singleDevice", "multiDevice"] }).notNull(),
+    backedUp: boolean("backed_up").notNull().default(false),
+    /** Authenticator model (AAGUID); all zeros when the authenticator does not say. */
+    aaguid: text("aaguid"),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("passkeys_credential_id_idx").on(t.credentialId),
+    index("passkeys_user_id_idx").on(t.userId),
+    check("passkeys_device_type_check", sql`${t.deviceType} in ('singleDevice', 'multiDevice')`),
+  ],
+);
+
+/**
+ * WebAuthn challenges between the two steps of a ceremony. In the database, not in process
+ * memory, so any replica can finish a ceremony another began; single use (deleted when
+ * consumed) and valid for 5 minutes. `userId` binds a registration to the signed-in user.
+ */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    /** base64url of 32 random bytes, exactly as sent to the browser. */
+    challenge: text("challenge").primaryKey(),
+    purpose: text("purpose", { enum: ["registration", "authentication"] }).notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webauthn_challenges_expires_at_idx").on(t.expiresAt), check("webauthn_challenges_purpose_check", sql`${t.purpose} in ('registration', 'authentication')`)],
 );
 
 /**
@@ -188,6 +244,8 @@ export const requestLogs = pgTable(
 );
 
 export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type Passkey = typeof passkeys.$inferSelect;
 export type Provider = typeof providers.$inferSelect;
 export type VirtualKey = typeof virtualKeys.$inferSelect;
 export type RequestLog = typeof requestLogs.$inferSelect;

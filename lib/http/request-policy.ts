@@ -11,6 +11,8 @@ const PUBLIC_EXACT = new Set([
   "/api/v1/auth/config",
   "/api/v1/auth/login",
   "/api/v1/auth/logout",
+  "/api/v1/auth/passkey/options",
+  "/api/v1/auth/passkey/login",
   "/api/v1/auth/setup",
   "/api/v1/auth/setup-required",
   "/favicon.ico",

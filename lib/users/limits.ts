@@ -2,4 +2,6 @@
  * Length limits of user fields (characters). The zod schemas enforce them and the forms
  * set them as `maxLength`; a module of its own so client components import no zod.
  */
-export const USER_LIMITS = { username: 64, email: 254, password: 256, serviceTokenName: 100 } as const;
+import { CREDENTIAL_LIMITS } from "@/lib/credentials/limits";
+
+export const USER_LIMITS = { username: 64, email: 254, password: CREDENTIAL_LIMITS.password, serviceTokenName: 100 } as const;

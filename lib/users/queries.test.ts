@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createSession, validateSessionToken } from "@/lib/auth/sessions";
+import { createSession, validateSessionToken } from "@/lib/credentials/sessions";
 import { BAD_CREDENTIALS, signInWithPassword } from "@/lib/auth/sign-in";
 import { getDb } from "@/lib/db/client";
 import { sessions, users, virtualKeys } from "@/lib/db/schema";

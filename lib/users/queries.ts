@@ -1,8 +1,7 @@
 import { and, asc, count, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { hashPassword } from "@/lib/auth/passwords";
-import { invalidatePrincipals } from "@/lib/auth/principal-cache";
-import { invalidateUserSessions } from "@/lib/auth/sessions";
 import { getConfig } from "@/lib/config";
+import { changeCredentials } from "@/lib/credentials/changes";
+import { hashPassword, storePasswordHash } from "@/lib/credentials/passwords";
 import { getDb, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { asUuid } from "@/lib/db/ids";
@@ -222,14 +221,12 @@ export async function createUser(input: CreateUserInput | unknown): Promise<User
   }
   const data = parsed.data;
   const passwordHash = data.password ? await hashPassword(data.password) : null;
-  const db = await getDb();
   try {
-    const row = await db.transaction(async (tx) => {
-      await assertIdentifiersFree(tx as unknown as Db, { username: data.username, email: data.email });
+    const row = await changeCredentials(async (tx) => {
+      await assertIdentifiersFree(tx, { username: data.username, email: data.email });
       const [inserted] = await tx.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: data.role }).returning();
       return inserted!;
     });
-    invalidatePrincipals();
     return toDTO(row);
   } catch (err) {
     translateUniqueViolation(err);
@@ -244,14 +241,13 @@ export async function createUser(input: CreateUserInput | unknown): Promise<User
 export async function setupFirstAdmin(input: { username?: unknown; password?: unknown; email?: unknown }): Promise<UserDTO> {
   const data = parseOrThrow(setupSchema, input);
   const passwordHash = await hashPassword(data.password);
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+  return changeCredentials(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK})`);
     const [existing] = await tx.select({ n: count() }).from(users);
     if ((existing?.n ?? 0) > 0) throw new AppError("forbidden", "Setup is already complete; sign in instead");
     const [row] = await tx.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: "admin" }).returning();
     return toDTO(row!);
-  }).finally(invalidatePrincipals);
+  });
 }
 
 /** Locks all admin rows and throws if `userId` is the last admin. Call inside a transaction. */
@@ -269,11 +265,10 @@ async function assertNotLastAdmin(tx: Db, userId: string, action: string): Promi
  */
 export async function updateUser({ id, input }: { id: string; input: UpdateUserInput | unknown }): Promise<UserDTO> {
   const data = parseOrThrow(updateUserSchema, input);
-  const db = await getDb();
   try {
-    const row = await db.transaction(async (tx) => {
-      if (data.role === "user") await assertNotLastAdmin(tx as unknown as Db, asUuid(id), "demoted");
-      if (data.email) await assertIdentifiersFree(tx as unknown as Db, { email: data.email, userId: asUuid(id) });
+    const row = await changeCredentials(async (tx) => {
+      if (data.role === "user") await assertNotLastAdmin(tx, asUuid(id), "demoted");
+      if (data.email) await assertIdentifiersFree(tx, { email: data.email, userId: asUuid(id) });
       const set: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
       if (data.email !== undefined) set.email = data.email;
       if (data.role !== undefined) set.role = data.role;
@@ -281,7 +276,6 @@ export async function updateUser({ id, input }: { id: string; input: UpdateUserI
       if (!updated) throw new AppError("not_found", "No such user");
       return updated;
     });
-    invalidatePrincipals();
     return getUserById({ id: row.id });
   } catch (err) {
     translateUniqueViolation(err);
@@ -289,17 +283,19 @@ export async function updateUser({ id, input }: { id: string; input: UpdateUserI
 }
 
 /**
- * Sets a new password and ends all of the user's sessions.
- * @throws {AppError} not_found, validation.
+ * Sets someone's password (an admin on the Users page, or the CLI) and ends all of their
+ * sessions, in one transaction. People change their own password on the Account page,
+ * which asks for the current one (lib/credentials/passwords.ts `changeOwnPassword`).
+ * @param by the admin doing it; refused when it is `id` itself. Absent for the CLI.
+ * @throws {AppError} not_found, validation, forbidden (an admin resetting their own).
  */
-export async function resetPassword({ id, password }: { id: string; password: unknown }): Promise<void> {
+export async function resetPassword({ id, password, by }: { id: string; password: unknown; by?: string }): Promise<void> {
+  const userId = asUuid(id);
+  if (by === userId) throw new AppError("forbidden", "Change your own password on the Account page: it asks for your current one");
   const data = parseOrThrow(resetPasswordSchema, { password });
   const passwordHash = await hashPassword(data.password);
-  const db = await getDb();
-  const [row] = await db.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, asUuid(id))).returning({ id: users.id });
-  if (!row) throw new AppError("not_found", "No such user");
-  await invalidateUserSessions(row.id);
-  invalidatePrincipals();
+  const { found } = await changeCredentials((tx) => storePasswordHash(tx, { userId, passwordHash }));
+  if (!found) throw new AppError("not_found", "No such user");
 }
 
 /**
@@ -308,13 +304,11 @@ export async function resetPassword({ id, password }: { id: string; password: un
  * @throws {AppError} not_found, conflict (last admin).
  */
 export async function deleteUser({ id }: { id: string }): Promise<void> {
-  const db = await getDb();
-  await db.transaction(async (tx) => {
-    await assertNotLastAdmin(tx as unknown as Db, asUuid(id), "deleted");
+  await changeCredentials(async (tx) => {
+    await assertNotLastAdmin(tx, asUuid(id), "deleted");
     const [row] = await tx.delete(users).where(eq(users.id, asUuid(id))).returning({ id: users.id });
     if (!row) throw new AppError("not_found", "No such user");
   });
-  invalidatePrincipals();
 }
 
 /**
@@ -324,13 +318,13 @@ export async function deleteUser({ id }: { id: string }): Promise<void> {
 export async function linkServiceToken({ userId, clientId, name }: { userId: string; clientId: unknown; name?: unknown }): Promise<ServiceTokenDTO> {
   const data = parseOrThrow(serviceTokenLinkSchema, { clientId, name });
   await getUserById({ id: userId });
-  const db = await getDb();
   try {
-    const [row] = await db
-      .insert(accessServiceTokens)
-      .values({ userId: asUuid(userId), clientId: data.clientId, name: data.name ?? data.clientId.slice(0, 12) })
-      .returning();
-    invalidatePrincipals();
+    const [row] = await changeCredentials((tx) =>
+      tx
+        .insert(accessServiceTokens)
+        .values({ userId: asUuid(userId), clientId: data.clientId, name: data.name ?? data.clientId.slice(0, 12) })
+        .returning(),
+    );
     return { id: row!.id, clientId: row!.clientId, name: row!.name, createdAt: row!.createdAt.toISOString(), lastUsedAt: null };
   } catch (err) {
     translateUniqueViolation(err);
@@ -339,9 +333,7 @@ export async function linkServiceToken({ userId, clientId, name }: { userId: str
 
 /** @throws {AppError} not_found */
 export async function unlinkServiceToken({ id }: { id: string }): Promise<void> {
-  const db = await getDb();
-  const [row] = await db.delete(accessServiceTokens).where(eq(accessServiceTokens.id, asUuid(id))).returning({ id: accessServiceTokens.id });
-  invalidatePrincipals();
+  const [row] = await changeCredentials((tx) => tx.delete(accessServiceTokens).where(eq(accessServiceTokens.id, asUuid(id))).returning({ id: accessServiceTokens.id }));
   if (!row) throw new AppError("not_found", "No such service token link");
 }
 
@@ -363,14 +355,12 @@ export async function ensureAdmin(input: { username: string; password: string; e
     return { created: false, user: toDTO(existing) };
   }
   const passwordHash = await hashPassword(data.password);
-  const db = await getDb();
   try {
-    const row = await db.transaction(async (tx) => {
-      await assertIdentifiersFree(tx as unknown as Db, { username: data.username, email: data.email });
+    const row = await changeCredentials(async (tx) => {
+      await assertIdentifiersFree(tx, { username: data.username, email: data.email });
       const [inserted] = await tx.insert(users).values({ username: data.username, email: data.email ?? null, passwordHash, role: "admin" }).returning();
       return inserted!;
     });
-    invalidatePrincipals();
     return { created: true, user: toDTO(row) };
   } catch (err) {
     translateUniqueViolation(err);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { passwordSchema } from "@/lib/credentials/schemas";
 import { USER_LIMITS } from "./limits";
 
 /** Turns the empty string a blank form field sends into `undefined`. */
@@ -17,11 +18,6 @@ export const emailSchema = z
   .toLowerCase()
   .max(USER_LIMITS.email, `Email must be at most ${USER_LIMITS.email} characters`)
   .pipe(z.email("Enter a valid email address, like ada@example.com"));
-
-export const passwordSchema = z
-  .string({ error: "Enter a password" })
-  .min(8, "Password must be at least 8 characters")
-  .max(USER_LIMITS.password, `Password must be at most ${USER_LIMITS.password} characters`);
 
 export const roleSchema = z.enum(["admin", "user"], { error: "Role must be admin or user" });
 

@@ -4,6 +4,7 @@ import { getResolution } from "@/lib/auth/dal";
 import { getAuthConfig, getSetupRequired } from "@/lib/auth/sign-in";
 import { safeRedirectPath } from "@/lib/http/request-policy";
 import { LoginForm } from "./login-form";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -29,6 +30,16 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <h1 className="text-lg font-semibold">Sign in</h1>
       <p className="mb-6 mt-1 text-sm text-zinc-600">Use your Gatehouse username (or email) and password.</p>
       <LoginForm next={next ?? ""} />
+      {config.passkey_login ? (
+        <>
+          <div className="my-5 flex items-center gap-3 text-xs text-zinc-500" aria-hidden>
+            <span className="h-px flex-1 bg-zinc-200" />
+            or
+            <span className="h-px flex-1 bg-zinc-200" />
+          </div>
+          <PasskeySignIn next={safeRedirectPath(next)} />
+        </>
+      ) : null}
     </>
   );
 }

@@ -23,8 +23,8 @@ export const updateUserAction = adminAction(
 );
 
 export const resetPasswordAction = adminAction(
-  async (_principal, { id = "", password }) => {
-    await resetPassword({ id, password });
+  async (principal, { id = "", password }) => {
+    await resetPassword({ id, password, by: principal.userId });
     return { message: "Password changed; their sessions were signed out" };
   },
   { revalidate },

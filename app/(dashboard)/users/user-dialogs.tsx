@@ -45,7 +45,8 @@ export function EditUserDialog({ user, isSelf, cfMode }: { user: UserDTO; isSelf
   );
 }
 
-export function PasswordDialog({ user, isSelf, cfMode }: { user: UserDTO; isSelf: boolean; cfMode: boolean }) {
+/** An admin sets someone else's password (their own changes on the Account page). */
+export function PasswordDialog({ user, cfMode }: { user: UserDTO; cfMode: boolean }) {
   const verb = user.hasPassword ? "Reset" : "Set";
   return (
     <FormDialog
@@ -60,9 +61,7 @@ export function PasswordDialog({ user, isSelf, cfMode }: { user: UserDTO; isSelf
       description={
         cfMode
           ? "Gatehouse is behind Cloudflare Access, so passwords are not used to sign in; this one only matters if built-in sign-in is turned back on."
-          : isSelf
-            ? "All of your sessions end, including this one: you will sign in again with the new password."
-            : `All of ${user.username}'s sessions end; they sign in again with the new password.`
+          : `All of ${user.username}'s sessions end; they sign in again with the new password. Their passkeys keep working.`
       }
     >
       {(state) => (

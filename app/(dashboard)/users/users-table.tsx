@@ -1,6 +1,8 @@
+import clsx from "clsx";
+import Link from "next/link";
 import { ConfirmAction } from "@/app/_components/dialog";
 import { ActionsCell } from "@/app/_components/table-actions";
-import { Badge, RelativeTime, Table, Td, Th } from "@/app/_components/ui";
+import { Badge, buttonStyles, RelativeTime, Table, Td, Th } from "@/app/_components/ui";
 import type { UserDTO } from "@/lib/users/queries";
 import { deleteUserAction } from "./actions";
 import { ServiceTokensDialog } from "./service-tokens-dialog";
@@ -67,7 +69,16 @@ function UserRow({ user, isSelf, cfMode }: { user: UserDTO; isSelf: boolean; cfM
       </Td>
       <ActionsCell>
         <EditUserDialog user={user} isSelf={isSelf} cfMode={cfMode} />
-        <PasswordDialog user={user} isSelf={isSelf} cfMode={cfMode} />
+        {isSelf ? (
+          // Your own password changes on the Account page, which asks for the current one.
+          cfMode ? null : (
+            <Link href="/account#password" className={clsx(buttonStyles.base, buttonStyles.ghost, buttonStyles.small)} aria-label="Change your password on the Account page">
+              Password
+            </Link>
+          )
+        ) : (
+          <PasswordDialog user={user} cfMode={cfMode} />
+        )}
         <ConfirmAction action={deleteUserAction} fields={{ id: user.id }} label="Delete" subject={user.username} title={`Delete ${user.username}?`} confirmLabel="Delete user">
           <p>
             <strong className="font-medium text-zinc-900">{user.username}</strong> will lose access at once. Their virtual keys and service-token links are deleted

@@ -1,14 +1,11 @@
-import { sessionCookie, wantsSecureCookies } from "@/lib/auth/cookies";
+import { setSessionCookie } from "@/lib/auth/cookies";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { apiRoute, readJson } from "@/lib/http/api";
-import { NextResponse } from "next/server";
 import { clientAddress } from "@/lib/http/request-policy";
 
 /** POST /api/v1/auth/login {username, password} — sets the session cookie. 403 in Cloudflare Access mode. */
 export const POST = apiRoute(async (req: Request) => {
   const signedIn = await signInWithPassword(await readJson(req), { userAgent: req.headers.get("user-agent"), address: clientAddress(req.headers) });
-  const res = NextResponse.json({ user: signedIn.user, expires_at: signedIn.expiresAt.toISOString() });
-  const cookie = sessionCookie(signedIn.token, signedIn.expiresAt, wantsSecureCookies(req.headers, req.url));
-  res.cookies.set(cookie.name, cookie.value, cookie.options);
-  return res;
+  await setSessionCookie(signedIn);
+  return { user: signedIn.user, expires_at: signedIn.expiresAt.toISOString() };
 });

@@ -1,17 +1,14 @@
-import { NextResponse, type NextRequest } from "next/server";
-import { clearedSessionCookie, wantsSecureCookies } from "@/lib/auth/cookies";
-import { SESSION_COOKIE } from "@/lib/auth/sessions";
+import { NextResponse } from "next/server";
+import { deleteSessionCookie, sessionTokenFromCookie } from "@/lib/auth/cookies";
 import { getAuthConfig, signOut } from "@/lib/auth/sign-in";
 import { apiRoute } from "@/lib/http/api";
 
 /** POST /api/v1/auth/logout — ends the session; answers `{ ok, logout_url }` (Cloudflare's in Access mode). */
-export const POST = apiRoute(async (req: NextRequest) => {
-  await signOut(req.cookies.get(SESSION_COOKIE)?.value);
+export const POST = apiRoute(async () => {
+  await signOut(await sessionTokenFromCookie());
+  await deleteSessionCookie();
   const config = getAuthConfig();
-  const res = NextResponse.json({ ok: true, logout_url: config.cf_access_enabled ? config.logout_url : "/login" });
-  const cleared = clearedSessionCookie(wantsSecureCookies(req.headers, req.url));
-  res.cookies.set(cleared.name, cleared.value, cleared.options);
-  return res;
+  return { ok: true, logout_url: config.cf_access_enabled ? config.logout_url : "/login" };
 });
 
 /**

@@ -2,10 +2,10 @@ import { requireAdmin } from "@/lib/auth/dal";
 import { apiRoute, readJson } from "@/lib/http/api";
 import { resetPassword } from "@/lib/users/queries";
 
-/** POST /api/v1/users/{id}/password {password} — reset (admin); ends the user's sessions. */
+/** POST /api/v1/users/{id}/password {password} — reset someone else's (admin); ends their sessions. Your own: /api/v1/account/password. */
 export const POST = apiRoute(async (req: Request, { params }: { params: Promise<{ id: string }> }) => {
-  await requireAdmin();
+  const admin = await requireAdmin();
   const body = (await readJson(req)) as Record<string, unknown>;
-  await resetPassword({ id: (await params).id, password: body.password });
+  await resetPassword({ id: (await params).id, password: body.password, by: admin.userId });
   return new Response(null, { status: 204 });
 });
