@@ -25,7 +25,7 @@ export function ChangePasswordForm() {
       <FormMessage state={state} />
       <div className="flex items-center justify-between gap-3">
         <p className="text-xs text-zinc-600">Your other sessions are signed out; this one stays.</p>
-        <PendingButton pending={pending} pendingText="Changing…">
+        <PendingButton pending={pending} pendingText="Changing…" className="shrink-0 whitespace-nowrap">
           Change password
         </PendingButton>
       </div>
