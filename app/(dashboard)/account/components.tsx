@@ -80,7 +80,9 @@ export function AddPasskeyForm() {
       const saved = await postJson("/api/v1/account/passkeys", { name, response });
       if (!saved.ok) {
         const error = (saved.data as ApiError).error;
-        setState({ ok: false, message: error?.message ?? "The passkey was not saved", fieldErrors: error?.fields, values: { name }, at: Date.now() });
+        // Only the name is a field here; anything else (e.g. "already registered") is the form's.
+        const nameErrors = error?.fields?.name;
+        setState({ ok: false, message: error?.message ?? "The passkey was not saved", fieldErrors: nameErrors ? { name: nameErrors } : undefined, values: { name }, at: Date.now() });
         return;
       }
       form.reset();
@@ -101,7 +103,7 @@ export function AddPasskeyForm() {
           Add passkey
         </PendingButton>
       </div>
-      {state.message && !state.fieldErrors ? <FormMessage state={state} /> : null}
+      <FormMessage state={state} />
     </form>
   );
 }
