@@ -2,8 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import { expect, test } from "@playwright/test";
-import { PRINCIPAL_TTL_MS } from "@/lib/auth/principal-cache";
-import { SESSION_COOKIE } from "@/lib/auth/sessions";
+import { PRINCIPAL_TTL_MS } from "@/lib/credentials/cache";
+import { SESSION_COOKIE } from "@/lib/credentials/sessions";
 import { MIGRATION_LOCK_KEY } from "@/lib/db/client";
 import { sharedPostgres, startAppProcess, type AppProcess } from "../fixtures/app-process";
 import { startFakeOpenAI } from "../fixtures/api";
@@ -173,7 +173,7 @@ test.describe.serial("two app processes on one PostgreSQL behind a round-robin p
   test("sign-in rate limits count across both processes", async () => {
     const from = { "x-forwarded-for": "203.0.113.7" };
     const wrong = { username: admin.username, password: "not-the-password" };
-    // Ten failures allowed per username and client address (lib/auth/rate-limit.ts), split over both.
+    // Ten failures allowed per username and client address (lib/credentials/rate-limit.ts), split over both.
     for (let i = 0; i < 10; i++) {
       const answer = await call(i % 2 === 0 ? a.url : b.url, "POST", "/api/v1/auth/login", { json: wrong, headers: from });
       expect(answer.status, `attempt ${i + 1}`).toBe(401);

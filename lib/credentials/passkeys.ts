@@ -15,6 +15,7 @@ import { getDb } from "@/lib/db/client";
 import { asUuid } from "@/lib/db/ids";
 import { passkeys, users, type Passkey } from "@/lib/db/schema";
 import { AppError, conflict, parseOrThrow, uniqueViolation } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { assertBuiltInSignIn } from "./built-in-mode";
 import { changeCredentials } from "./changes";
 import { CHALLENGE_TTL_MS, consumeChallenge, issueChallenge } from "./challenges";
@@ -226,7 +227,7 @@ export async function verifyPasskeySignIn({ input }: { input: unknown }): Promis
   } catch (err) {
     const reason = reasonOf(err);
     if (/counter/i.test(reason)) {
-      console.warn(`gatehouse: passkey ${passkey.id} (user ${passkey.userId}) sent a signature counter that did not go up; refused (a cloned authenticator?): ${reason}`);
+      log.warn("passkey sign-in refused: its signature counter did not go up (a cloned authenticator?)", { passkeyId: passkey.id, userId: passkey.userId, reason });
     }
     throw new AppError("unauthenticated", `Passkey sign-in refused: ${reason}`);
   }
