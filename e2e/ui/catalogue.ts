@@ -1,5 +1,4 @@
-import { expect, request as playwrightRequest, type Locator, type Page } from "@playwright/test";
-import { signInBuiltinAdmin } from "../fixtures/api";
+import { expect, type Locator, type Page } from "@playwright/test";
 import type { Seed } from "./seed";
 
 /**
@@ -153,20 +152,6 @@ export const DIALOGS: DialogEntry[] = [
     path: "/keys",
     open: (page, seed) => row(page, `key-row-${seed.key.name}`).getByRole("button", { name: "Revoke" }).click(),
     dialog: (seed) => `Revoke ${seed.key.name}?`,
-  },
-  {
-    name: "end a session",
-    modes: ["builtin"],
-    path: "/account",
-    open: async (page) => {
-      // A second session of the admin, so the list has one to end besides this browser's.
-      const elsewhere = await playwrightRequest.newContext({ baseURL: new URL(page.url()).origin });
-      await signInBuiltinAdmin(elsewhere);
-      await elsewhere.dispose();
-      await page.reload();
-      await page.locator('[data-testid="session-row"]:not([data-current])').first().getByRole("button", { name: /^End / }).click();
-    },
-    dialog: "End this session?",
   },
   {
     name: "delete provider",
