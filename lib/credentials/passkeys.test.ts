@@ -44,9 +44,11 @@ async function userWithPasskey(authenticator = new SoftwareAuthenticator(ORIGIN)
 }
 
 async function assertion(authenticator: SoftwareAuthenticator, misbehave: Parameters<SoftwareAuthenticator["authenticate"]>[1] = {}) {
-  const options = await beginPasskeySignIn();
+  const options = await beginPasskeySignIn(client);
   return authenticator.authenticate(options, misbehave);
 }
+
+const client = { address: "192.0.2.10" };
 
 const storedCounter = async (id: string) => (await (await getDb()).select({ counter: passkeys.counter }).from(passkeys).where(eq(passkeys.id, id)))[0]!.counter;
 
@@ -56,7 +58,7 @@ describe("passkey registration and sign-in", () => {
     expect(passkey).toMatchObject({ name: "Work laptop", lastUsedAt: null, synced: false });
     expect(await listPasskeys({ userId: user.id })).toEqual([passkey]);
 
-    const options = await beginPasskeySignIn();
+    const options = await beginPasskeySignIn(client);
     expect(options).toMatchObject({ rpId: "gatehouse.example.test", userVerification: "required" });
     expect(options.allowCredentials ?? []).toEqual([]); // discoverable: the browser offers what it holds
     const signedIn = await signInWithPasskey(authenticator.authenticate(options), { userAgent: "test" });
@@ -75,7 +77,7 @@ describe("passkey registration and sign-in", () => {
   });
 
   it("stores each challenge in the database for 5 minutes", async () => {
-    const options = await beginPasskeySignIn();
+    const options = await beginPasskeySignIn(client);
     const [row] = await (await getDb()).select().from(webauthnChallenges).where(eq(webauthnChallenges.challenge, options.challenge));
     expect(row).toMatchObject({ purpose: "authentication", userId: null });
     expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBe(CHALLENGE_TTL_MS);
@@ -108,7 +110,7 @@ describe("passkey refusals: each a 4xx with a reason, never a 500", () => {
 
   it("refuses an expired challenge", async () => {
     const { authenticator } = await userWithPasskey();
-    const options = await beginPasskeySignIn();
+    const options = await beginPasskeySignIn(client);
     // Five minutes pass.
     await (await getDb()).update(webauthnChallenges).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(webauthnChallenges.challenge, options.challenge));
     const err = await refusal(verifyPasskeySignIn({ input: authenticator.authenticate(options) }));
@@ -178,6 +180,20 @@ describe("passkey refusals: each a 4xx with a reason, never a 500", () => {
     for (const input of [null, "nope", {}, { id: "a", rawId: "a", type: "public-key", response: { clientDataJSON: "!!", authenticatorData: "", signature: "" } }]) {
       expect((await refusal(verifyPasskeySignIn({ input }))).status).toBe(400);
     }
+  });
+});
+
+describe("passkey sign-in options are rate limited per client address", () => {
+  it("refuses the 31st request in a minute from one address with 429 and stores no challenge for it; another address still gets options", async () => {
+    const address = { address: `198.51.100.${Math.floor(Math.random() * 250)}` };
+    for (let i = 0; i < 30; i++) await beginPasskeySignIn(address);
+    const count = async () => (await (await getDb()).select({ n: sql<number>`count(*)::int` }).from(webauthnChallenges))[0]!.n;
+    const before = await count();
+    const refused = await refusal(beginPasskeySignIn(address));
+    expect(refused).toMatchObject({ code: "rate_limited", status: 429 });
+    expect(refused.message).toMatch(/try again in \d+ seconds?/);
+    expect(await count()).toBe(before);
+    await expect(beginPasskeySignIn({ address: "203.0.113.77" })).resolves.toMatchObject({ challenge: expect.any(String) });
   });
 });
 

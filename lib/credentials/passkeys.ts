@@ -19,6 +19,7 @@ import { log } from "@/lib/log";
 import { assertBuiltInSignIn } from "./built-in-mode";
 import { changeCredentials } from "./changes";
 import { CHALLENGE_TTL_MS, consumeChallenge, issueChallenge } from "./challenges";
+import { countAttempt, exceededLimit, passkeyOptionsLimit } from "./rate-limit";
 import { relyingParty, requireRelyingParty } from "./relying-party";
 import { authenticationResponseSchema, passkeyNameSchema, registrationResponseSchema } from "./schemas";
 
@@ -179,11 +180,20 @@ export async function finishPasskeyRegistration({ userId, input }: { userId: str
 /**
  * Step 1 of sign-in: options for `startAuthentication()`, with no allowed-credentials
  * list, so the browser offers whichever discoverable passkey the person picks.
- * @throws {AppError} forbidden (Access mode; passkeys off).
+ * @param client.address the client's IP as best known (see `clientAddress`): each address
+ *   may ask {@link passkeyOptionsLimit} times a minute, since every call stores a challenge.
+ * @throws {AppError} forbidden (Access mode; passkeys off), rate_limited (429).
  */
-export async function beginPasskeySignIn(): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function beginPasskeySignIn(client: { address: string }): Promise<PublicKeyCredentialRequestOptionsJSON> {
   assertBuiltInSignIn("Passkey sign-in");
   const rp = requireRelyingParty();
+  const limit = passkeyOptionsLimit(client.address);
+  const blocked = await exceededLimit([limit]);
+  if (blocked) {
+    const seconds = Math.ceil(blocked.retryAfterMs / 1000);
+    throw new AppError("rate_limited", `Too many passkey sign-in attempts from this address; try again in ${seconds} second${seconds === 1 ? "" : "s"}`);
+  }
+  await countAttempt([limit]);
   const challenge = await issueChallenge({ purpose: "authentication" });
   return generateAuthenticationOptions({ rpID: rp.id, challenge: isoBase64URL.toBuffer(challenge), timeout: CHALLENGE_TTL_MS, userVerification: "required" });
 }

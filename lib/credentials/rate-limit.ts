@@ -68,3 +68,13 @@ export function signInLimits(username: string, clientAddress: string): Limit[] {
     { key: `sign-in:*:${name}`, max: 50, windowMs: FIFTEEN_MINUTES },
   ];
 }
+
+/**
+ * Passkey sign-in options a client address may ask for per minute. Each one stores a
+ * challenge row (lib/credentials/challenges.ts) without any sign-in, so an unbounded
+ * caller could fill the table; 30 a minute is far above what a person pressing the button
+ * needs. Counted on every request, not only on failures.
+ */
+export function passkeyOptionsLimit(clientAddress: string): Limit {
+  return { key: `passkey-options:${clientAddress}`, max: 30, windowMs: 60_000 };
+}
