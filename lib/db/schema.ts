@@ -171,6 +171,8 @@ export const providers = pgTable(
     apiKeyEncrypted: text("api_key_encrypted"),
     /** Cloudflare AI Gateway token for authenticated gateways (`cf-aig-authorization`). */
     gatewayTokenEncrypted: text("gateway_token_encrypted"),
+    /** The API type's non-secret settings (Cloudflare's auth mode, Azure's api-version); see lib/providers/api-types. */
+    settings: jsonb("settings").$type<Record<string, string>>().notNull().default({}),
     models: jsonb("models").$type<ProviderModel[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

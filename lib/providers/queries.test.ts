@@ -93,4 +93,27 @@ describe("providers", () => {
     expect(err.status).toBe(409);
     expect(err.fieldErrors).toEqual({ key: ["Another provider already uses this key"] });
   });
+
+  it("stores each type's settings and reads them back (Cloudflare's auth mode, Azure's api-version)", async () => {
+    const cf = await createProvider({ apiType: "cloudflare-ai-gateway", key: "cfs", name: "CF", authMode: "stored-keys", accountId: ACCOUNT, gatewayId: "gw", gatewayToken: "cf-token-0123456789" });
+    expect(cf.fields).toEqual({ accountId: ACCOUNT, gatewayId: "gw", authMode: "stored-keys" });
+    expect((await getUpstreamProvider({ key: "cfs" }))!.settings).toEqual({ authMode: "stored-keys" });
+    // An edit that does not touch the mode keeps it.
+    expect((await updateProvider({ id: cf.id, input: { name: "CF 2" } })).fields.authMode).toBe("stored-keys");
+
+    const azure = await createProvider({ apiType: "azure-openai", key: "az", name: "Azure", baseUrl: "https://res.openai.azure.com/openai/", apiVersion: "2025-04-01-preview", apiKey: "azure-key-0123456789" });
+    expect(azure).toMatchObject({ baseUrl: "https://res.openai.azure.com", fields: { baseUrl: "https://res.openai.azure.com", apiVersion: "2025-04-01-preview" } });
+    expect((await getUpstreamProvider({ key: "az" }))!.settings).toEqual({ apiVersion: "2025-04-01-preview" });
+    expect((await updateProvider({ id: azure.id, input: { apiVersion: "" } })).fields.apiVersion).toBe("");
+  });
+
+  it.each([
+    ["anthropic-messages", "https://api.anthropic.com"],
+    ["google-generative-ai", "https://generativelanguage.googleapis.com"],
+    ["openai-responses", "https://api.openai.com/v1"],
+    ["ollama", "http://127.0.0.1:11434/v1"],
+  ])("creates a %s provider", async (apiType, baseUrl) => {
+    const p = await createProvider({ apiType, key: "p1", name: "P", baseUrl, apiKey: "key-0123456789abcd" });
+    expect(p).toMatchObject({ apiType, baseUrl, secrets: { apiKey: { last4: "abcd" } } });
+  });
 });

@@ -61,7 +61,7 @@ function toDTO(p: Provider): ProviderDTO {
     apiType: p.apiType as ApiType,
     apiTypeLabel: spec.label,
     baseUrl: p.baseUrl,
-    fields: spec.fromStored({ baseUrl: p.baseUrl, settings: {} }),
+    fields: spec.fromStored({ baseUrl: p.baseUrl, settings: p.settings }),
     secrets,
     hasApiKey: p.apiKeyEncrypted !== null,
     models: p.models.map((m) => ({ ...m, qualifiedId: `${p.key}/${m.id}` })),
@@ -175,7 +175,7 @@ export async function createProvider(input: CreateProviderInput | unknown): Prom
   try {
     const [row] = await db
       .insert(providers)
-      .values({ key: data.key, name: data.name, apiType, baseUrl: plan.baseUrl, models: data.models ?? [], ...secretColumns(plan.changes) })
+      .values({ key: data.key, name: data.name, apiType, baseUrl: plan.baseUrl, settings: plan.settings, models: data.models ?? [], ...secretColumns(plan.changes) })
       .returning();
     return toDTO(row!);
   } catch (err) {
@@ -201,10 +201,10 @@ export async function updateProvider({ id, input }: { id: string; input: UpdateP
   }
 
   const nonSecret = spec.fields.omit(Object.fromEntries(spec.secretFields.map((n) => [n, true])) as never);
-  const merged = parseOrThrow(nonSecret, { ...spec.fromStored({ baseUrl: current.baseUrl, settings: {} }), ...changed }) as Record<string, unknown>;
+  const merged = parseOrThrow(nonSecret, { ...spec.fromStored({ baseUrl: current.baseUrl, settings: current.settings }), ...changed }) as Record<string, unknown>;
   const plan = planWrite(spec, merged, typed, storedSecrets(current));
 
-  const set: Partial<typeof providers.$inferInsert> = { updatedAt: new Date(), baseUrl: plan.baseUrl, ...secretColumns(plan.changes) };
+  const set: Partial<typeof providers.$inferInsert> = { updatedAt: new Date(), baseUrl: plan.baseUrl, settings: plan.settings, ...secretColumns(plan.changes) };
   if (data.key !== undefined) set.key = data.key as string;
   if (data.name !== undefined) set.name = data.name as string;
   if (data.models !== undefined) set.models = data.models as ProviderModel[];
@@ -232,5 +232,5 @@ export async function getUpstreamProvider({ key }: { key: string }): Promise<Ups
   const db = await getDb();
   const [row] = await db.select().from(providers).where(eq(providers.key, key)).limit(1);
   if (!row) return null;
-  return { id: row.id, key: row.key, apiType: row.apiType, baseUrl: row.baseUrl, secrets: storedSecrets(row), settings: {}, models: row.models };
+  return { id: row.id, key: row.key, apiType: row.apiType, baseUrl: row.baseUrl, secrets: storedSecrets(row), settings: row.settings, models: row.models };
 }

@@ -10,13 +10,9 @@ import { useToast } from "@/app/_components/toaster";
 import { buttonStyles } from "@/app/_components/ui";
 import type { ActionState } from "@/lib/auth/action-state";
 import type { ProviderDTO } from "@/lib/providers/queries";
-import type { ApiType } from "@/lib/providers/schemas";
+import { API_TYPE_MODULES, getApiType, type ApiType } from "@/lib/providers/api-types";
 import { createProviderAction, updateProviderAction } from "./actions";
 
-const API_TYPE_HELP: Record<ApiType, string> = {
-  "openai-completions": "OpenAI, or any API that speaks OpenAI's /chat/completions (Ollama, vLLM, OpenRouter, Groq, Together…).",
-  "cloudflare-ai-gateway": "Cloudflare AI Gateway's OpenAI-compatible endpoint, in front of any provider it supports. Model ids are provider/model.",
-};
 
 /** `My OpenAI` → `my-openai`: the same rule as the key's validation. */
 function slugify(name: string): string {
@@ -138,11 +134,14 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
             disabled={editing}
             onChange={(e) => setApiType(e.target.value as ApiType)}
           >
-            <option value="openai-completions">OpenAI-compatible</option>
-            <option value="cloudflare-ai-gateway">Cloudflare AI Gateway</option>
+            {API_TYPE_MODULES.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.label}
+              </option>
+            ))}
           </Select>
           <p className="mt-1.5 text-xs text-zinc-600">
-            {API_TYPE_HELP[apiType]}
+            {getApiType(apiType).help}
             {editing ? " The API type cannot change; add a new provider instead." : ""}
           </p>
         </div>

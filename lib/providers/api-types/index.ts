@@ -1,5 +1,10 @@
+import { anthropicMessages } from "./anthropic-messages";
+import { azureOpenai } from "./azure-openai";
 import { cloudflareAiGateway } from "./cloudflare-ai-gateway";
+import { googleGenerativeAi } from "./google-generative-ai";
+import { ollama } from "./ollama";
 import { openaiCompletions } from "./openai-completions";
+import { openaiResponses } from "./openai-responses";
 import type { ApiTypeModule } from "./types";
 
 /**
@@ -8,6 +13,11 @@ import type { ApiTypeModule } from "./types";
  */
 const REGISTRY = {
   "openai-completions": openaiCompletions,
+  "openai-responses": openaiResponses,
+  "anthropic-messages": anthropicMessages,
+  "google-generative-ai": googleGenerativeAi,
+  "azure-openai": azureOpenai,
+  "ollama": ollama,
   "cloudflare-ai-gateway": cloudflareAiGateway,
 } satisfies Record<string, ApiTypeModule>;
 

@@ -49,6 +49,25 @@ export function joinVersionedPath(baseUrl: string, clientPath: string, search: s
   return `${base}${path}${search}`;
 }
 
+// A version segment as APIs name them: v1, v4, v1beta, v1alpha, v2beta1.
+const VERSION_SEGMENT_END = /\/v\d+(?:[a-z]+\d*)?$/;
+const VERSION_SEGMENT_START = /^\/v\d+(?:[a-z]+\d*)?(?=\/|$)/;
+
+/**
+ * Joins a base URL and a client path for APIs whose documented base has no version
+ * (Anthropic's `https://api.anthropic.com`, Google's `https://generativelanguage.googleapis.com`):
+ * the client's path, version included, is appended — unless the base itself ends in a
+ * version segment (`…/v1`, `…/v1beta`), which then stands for the client's and replaces
+ * it. `https://openrouter.ai/api` + `/v1/messages` → `…/api/v1/messages`;
+ * `https://api.anthropic.com/v1` + `/v1/messages` → `…/v1/messages`.
+ */
+export function joinAfterVersion(baseUrl: string, clientPath: string, search: string): string {
+  const base = baseUrl.replace(/\/+$/, "");
+  let path = clientPath !== "" && !clientPath.startsWith("/") ? `/${clientPath}` : clientPath;
+  if (VERSION_SEGMENT_END.test(basePathOf(base))) path = path.replace(VERSION_SEGMENT_START, "");
+  return `${base}${path}${search}`;
+}
+
 /** Appends a client path to a base as it is (types whose clients send the full path). */
 export function joinPath(baseUrl: string, clientPath: string, search: string): string {
   const base = baseUrl.replace(/\/+$/, "");

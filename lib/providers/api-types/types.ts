@@ -109,6 +109,8 @@ export interface ProbeRequest {
   search?: string;
   /** JSON body for POST. */
   body?: unknown;
+  /** Extra request headers the API requires besides the credentials (Anthropic's `anthropic-version`). */
+  headers?: Readonly<Record<string, string>>;
   /** Reads the model list out of a 2xx answer; absent when the probe is not a listing. */
   readModels?: (body: unknown) => FetchedModel[];
 }

@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { baseUrlField } from "./base-url";
+import { injectStreamUsage, isCompletionsPath, isOpenAIUsageOnlyChunk, openAIErrorBody, readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
+import { allowHeaders, noteModel, objectOf, parseJson, positiveInt, secretField, tokenCount } from "./shared";
+import type { ApiTypeModule, FetchedModel, ProbeRequest, Usage } from "./types";
+
+/**
+ * Ollama (https://github.com/ollama/ollama/blob/main/docs/api.md): a root such as
+ * `http://host:11434` serving its native API (`/api/chat`, `/api/generate`, `/api/embed`,
+ * `/api/tags`) and its OpenAI-compatible routes under `/v1`
+ * (https://github.com/ollama/ollama/blob/main/docs/openai.md). The base may be typed with
+ * or without `/v1`: both mean the root, so `/api/chat`, `/v1/chat/completions` and
+ * `/v1/models` go to the same place (never `/v1/v1` or `/v1/api`).
+ *
+ * Usage: native answers and the final `done: true` line of a native NDJSON stream carry
+ * `prompt_eval_count` (input) and `eval_count` (output); the `/v1` routes answer in
+ * OpenAI's shapes. Errors: native `{ "error": "…" }`, OpenAI's shape under `/v1`.
+ * Ollama needs no key; one set here goes as `Authorization: Bearer` (a proxy in front, or ollama.com).
+ */
+
+/** `http://host:11434/v1/` → `http://host:11434`. */
+export function ollamaRoot(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, "").replace(/\/v1$/, "");
+}
+
+function upstreamUrl(baseUrl: string, clientPath: string, search: string): string {
+  const root = ollamaRoot(baseUrl);
+  let path = clientPath !== "" && !clientPath.startsWith("/") ? `/${clientPath}` : clientPath;
+  // An OpenAI client whose base URL lacks /v1 sends /chat/completions: that is Ollama's /v1.
+  if (path !== "" && !/^\/(api|v1)(\/|$)/.test(path)) path = `/v1${path}`;
+  return `${root}${path}${search}`;
+}
+
+/** Reads a native answer or a native stream's final line (`done: true`). */
+function readNative(body: Record<string, unknown>, into: Usage): void {
+  noteModel(into, body.model);
+  into.promptTokens = tokenCount(body.prompt_eval_count) ?? into.promptTokens;
+  into.completionTokens = tokenCount(body.eval_count) ?? into.completionTokens;
+}
+
+function readJsonUsage(body: unknown, into: Usage): void {
+  const b = objectOf(body);
+  if (!b) return;
+  if ("prompt_eval_count" in b || "eval_count" in b || "done" in b) readNative(b, into);
+  else readOpenAIUsage(b, into);
+}
+
+function readNdjsonUsage(line: string, into: Usage): void {
+  // Every line names the model; only the last (`"done":true`) has counts worth parsing.
+  if (into.model !== null && !line.includes('"done":true') && !line.includes('"done": true')) return;
+  const b = objectOf(parseJson(line));
+  if (b) readNative(b, into);
+}
+
+/** `GET /api/tags` → `{ models: [{ name, model, details }] }` (https://github.com/ollama/ollama/blob/main/docs/api.md#list-local-models). */
+function modelListing(): ProbeRequest & { readModels: (body: unknown) => FetchedModel[] } {
+  return {
+    method: "GET",
+    clientPath: "/api/tags",
+    readModels: (body) => {
+      const list = objectOf(body)?.models;
+      if (!Array.isArray(list)) return [];
+      const out: FetchedModel[] = [];
+      for (const item of list) {
+        const m = objectOf(item);
+        const id = typeof m?.model === "string" && m.model !== "" ? m.model : typeof m?.name === "string" ? m.name : "";
+        if (id === "") continue;
+        const context = positiveInt(objectOf(m?.details)?.context_length);
+        out.push(context ? { id, contextWindow: context } : { id });
+      }
+      return out;
+    },
+  };
+}
+
+export const ollama = {
+  id: "ollama",
+  label: "Ollama",
+  help: "An Ollama server: its native /api/chat and /api/generate, and its OpenAI-compatible /v1 routes. Loopback and private addresses may use http.",
+  docs: "https://github.com/ollama/ollama/blob/main/docs/api.md",
+
+  fields: z.object({ baseUrl: baseUrlField("http://127.0.0.1:11434"), apiKey: secretField("API key") }),
+  secretFields: ["apiKey"],
+  form: [
+    { name: "baseUrl", label: "Base URL", kind: "url", required: true, placeholder: "http://127.0.0.1:11434", hint: "The server's root, with or without /v1: http://ollama:11434." },
+    { name: "apiKey", label: "API key", kind: "secret", placeholder: "Optional", hint: "Only for a server behind an authenticating proxy, or ollama.com; sent as Authorization: Bearer." },
+  ],
+  toStored: (values) => ({ baseUrl: values.baseUrl as string, settings: {} }),
+  fromStored: (stored) => ({ baseUrl: stored.baseUrl }),
+
+  upstreamUrl: (provider, clientPath, search) => upstreamUrl(provider.baseUrl, clientPath, search),
+  forwardsRequestHeader: allowHeaders([]),
+  authHeaders: (provider): Record<string, string> => (provider.secrets.apiKey ? { authorization: `Bearer ${provider.secrets.apiKey}` } : {}),
+  inspectsRequestBody: (method, clientPath) => method === "POST" && isCompletionsPath(clientPath),
+  prepareRequestBody: (body, ctx) => injectStreamUsage(body, ctx.clientPath),
+
+  jsonUsageKeys: ["model", "usage", "prompt_eval_count", "eval_count", "done"],
+  readJsonUsage,
+  readSseUsage: readOpenAISseUsage,
+  readNdjsonUsage,
+  isUsageOnlyEvent: isOpenAIUsageOnlyChunk,
+  errorBody: (status, message, code, clientPath) => (clientPath !== undefined && /^\/api(\/|$)/.test(clientPath) ? { error: message } : openAIErrorBody(status, message, code)),
+
+  probe: () => modelListing(),
+  listModels: () => modelListing(),
+} satisfies ApiTypeModule;

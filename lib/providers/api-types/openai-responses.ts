@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { baseUrlField } from "./base-url";
+import { injectStreamUsage, isCompletionsPath, isOpenAIUsageOnlyChunk, openAIErrorBody, openAIModelListing, readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
+import { allowHeaders, joinVersionedPath, objectOf, parseJson, secretField } from "./shared";
+import type { ApiTypeModule, Usage } from "./types";
+
+/**
+ * OpenAI's Responses API, `POST /v1/responses`
+ * (https://platform.openai.com/docs/api-reference/responses/create), alongside the rest of
+ * OpenAI's API (chat, embeddings, models) on the same base. Usage: the response object's
+ * `usage` (`input_tokens`, `output_tokens`, `input_tokens_details.cached_tokens`,
+ * `output_tokens_details.reasoning_tokens`;
+ * https://platform.openai.com/docs/api-reference/responses/object); a stream's usage
+ * arrives in its last event, `response.completed` (or `response.incomplete` /
+ * `response.failed`), as `response.usage`
+ * (https://platform.openai.com/docs/api-reference/responses-streaming/response/completed).
+ * Streams always carry usage, so nothing is injected for `/responses`.
+ */
+
+/** Stream events that carry the whole response object (model, and usage in the final ones). */
+const RESPONSE_EVENTS = new Set(["response.created", "response.completed", "response.incomplete", "response.failed"]);
+
+function readSseUsage(event: string | undefined, data: string, into: Usage): void {
+  if (event !== undefined && event.startsWith("response.")) {
+    if (!RESPONSE_EVENTS.has(event)) return;
+    readOpenAIUsage(objectOf(parseJson(data))?.response, into);
+    return;
+  }
+  // Events without an `event:` line: Chat Completions chunks, or a Responses event that
+  // names itself only in `type` (some compatible servers).
+  if (data.includes('"type":"response.')) {
+    const parsed = objectOf(parseJson(data));
+    if (typeof parsed?.type === "string" && RESPONSE_EVENTS.has(parsed.type)) readOpenAIUsage(parsed.response, into);
+    return;
+  }
+  readOpenAISseUsage(event, data, into);
+}
+
+export const openaiResponses = {
+  id: "openai-responses",
+  label: "OpenAI Responses",
+  help: "OpenAI's Responses API (/v1/responses) with its cached and reasoning token counts, plus chat, embeddings and models on the same base.",
+  docs: "https://platform.openai.com/docs/api-reference/responses",
+
+  fields: z.object({ baseUrl: baseUrlField("https://api.openai.com/v1"), apiKey: secretField("API key") }),
+  secretFields: ["apiKey"],
+  form: [
+    {
+      name: "baseUrl",
+      label: "Base URL",
+      kind: "url",
+      required: true,
+      placeholder: "https://api.openai.com/v1",
+      hint: "Up to the API's version, as OpenAI documents it: https://api.openai.com/v1.",
+    },
+    { name: "apiKey", label: "API key", kind: "secret", placeholder: "sk-…", hint: "Sent as Authorization: Bearer." },
+  ],
+  toStored: (values) => ({ baseUrl: values.baseUrl as string, settings: {} }),
+  fromStored: (stored) => ({ baseUrl: stored.baseUrl }),
+
+  upstreamUrl: (provider, clientPath, search) => joinVersionedPath(provider.baseUrl, clientPath, search),
+  forwardsRequestHeader: allowHeaders(["openai-organization", "openai-project", "openai-beta", "idempotency-key"]),
+  authHeaders: (provider): Record<string, string> => (provider.secrets.apiKey ? { authorization: `Bearer ${provider.secrets.apiKey}` } : {}),
+  inspectsRequestBody: (method, clientPath) => method === "POST" && isCompletionsPath(clientPath),
+  prepareRequestBody: (body, ctx) => injectStreamUsage(body, ctx.clientPath),
+
+  jsonUsageKeys: ["model", "usage"],
+  // A response object and a chat completion both keep `model` and `usage` at the top.
+  readJsonUsage: readOpenAIUsage,
+  readSseUsage,
+  readNdjsonUsage: () => {},
+  isUsageOnlyEvent: isOpenAIUsageOnlyChunk,
+  errorBody: openAIErrorBody,
+
+  probe: () => openAIModelListing(),
+  listModels: () => openAIModelListing(),
+} satisfies ApiTypeModule;
