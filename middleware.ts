@@ -1,6 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { resolvePrincipal } from "@/lib/auth/principal";
 import { getConfig } from "@/lib/config";
+import { checkActionRequest, refusalResponse } from "@/lib/http/action-gate";
+import { knownActionIds } from "@/lib/http/action-ids";
+import { MAX_JSON_BYTES, refuseByContentLength } from "@/lib/http/api";
 import { isPublicPath, isSameOrigin, publicOrigin } from "@/lib/http/request-policy";
 
 /**
@@ -8,6 +11,9 @@ import { isPublicPath, isSameOrigin, publicOrigin } from "@/lib/http/request-pol
  * and stops a request early: 401/403 JSON for `/api/`, a redirect to the login page in
  * built-in mode. Pages and handlers check again (lib/auth/dal.ts); in Cloudflare Access mode
  * that second check renders the notice pages.
+ * Before any of that, bodies are refused by size (413, by Content-Length, before anything
+ * waits on the database) and server-action requests are checked against React's encoding
+ * (lib/http/action-gate.ts), so neither reaches a framework error page as a 500.
  * `/gateway/…` is outside the matcher: it authenticates by virtual key.
  */
 export async function middleware(req: NextRequest): Promise<NextResponse> {
@@ -19,6 +25,14 @@ export async function middleware(req: NextRequest): Promise<NextResponse> {
   const configuredOrigin = getConfig().publicOrigin;
   if (!isSameOrigin(req.method, req.headers, configuredOrigin)) {
     return deny(isApi, 403, "cross_origin", "Cross-site request refused: the Origin header does not match this host");
+  }
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const tooLarge = refuseByContentLength(req.headers, MAX_JSON_BYTES);
+    if (tooLarge) return tooLarge as NextResponse;
+    if (req.method === "POST" && !isApi) {
+      const refused = await checkActionRequest(req, knownActionIds());
+      if (refused) return refusalResponse(refused) as NextResponse;
+    }
   }
   if (isPublicPath(pathname)) return NextResponse.next();
 

@@ -9,6 +9,9 @@
  * `.next/standalone` run it. It serves the build in its own folder and reads paths such as
  * the data folder and `drizzle/` from the working directory.
  *
+ * Before Next.js, lib/server/request-guard.ts answers what Next.js would answer with a 500
+ * or an HTML error page (unknown methods, paths that do not decode), in the API's shape.
+ *
  * Environment: PORT, GATEHOUSE_LISTEN_HOST, GATEHOUSE_SHUTDOWN_GRACE_SECONDS,
  * GATEHOUSE_LOG_FORMAT and the rest of lib/config.ts.
  */
@@ -18,6 +21,7 @@ import path from "node:path";
 import { ConfigError, getConfig } from "@/lib/config";
 import { log, routeConsoleToLog } from "@/lib/log";
 import { withAccessLog } from "@/lib/server/access-log";
+import { answerClientError, withRequestGuard } from "@/lib/server/request-guard";
 import { stopGracefullyOnSignals } from "@/lib/server/graceful-shutdown";
 
 async function main(): Promise<void> {
@@ -36,13 +40,18 @@ async function main(): Promise<void> {
   (process.env as Record<string, string>).NODE_ENV = "production";
   const dir = __dirname;
   process.env.__NEXT_PRIVATE_STANDALONE_CONFIG ??= JSON.stringify(buildConfig(dir));
+  // Where middleware's server-action gate reads this build's action ids (lib/http/action-ids.ts).
+  process.env.GATEHOUSE_NEXT_DIST_DIR ??= path.join(dir, ".next");
   const { default: next } = await import("next");
 
   const server = http.createServer();
   stopGracefullyOnSignals(server, { graceMs: config.shutdownGraceMs });
   const app = next({ dev: false, dir, hostname: config.listenHost ?? "localhost", port: config.port, httpServer: server });
   await app.prepare();
-  server.on("request", withAccessLog(app.getRequestHandler()));
+  // Requests Next.js would answer with a 500 or an HTML error page (TRACE, paths that do
+  // not decode) are answered first, in the documented error shape.
+  server.on("request", withAccessLog(withRequestGuard(app.getRequestHandler())));
+  server.on("clientError", answerClientError);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -1,22 +1,21 @@
 import { z } from "zod";
+import { secretText, text } from "@/lib/validation";
 import { CREDENTIAL_LIMITS } from "./limits";
 
 /** A new password: what every form and route that sets one accepts. */
-export const passwordSchema = z
-  .string({ error: "Enter a password" })
+export const passwordSchema = secretText("Password", { error: "Enter a password" })
   .min(8, "Password must be at least 8 characters")
   .max(CREDENTIAL_LIMITS.password, `Password must be at most ${CREDENTIAL_LIMITS.password} characters`);
 
 /** Changing your own password: the current one proves it is you, not a borrowed session. */
 export const changePasswordSchema = z
   .object({
-    currentPassword: z.string({ error: "Enter your current password" }).min(1, "Enter your current password").max(CREDENTIAL_LIMITS.password, `Password must be at most ${CREDENTIAL_LIMITS.password} characters`),
+    currentPassword: secretText("Current password", { error: "Enter your current password" }).min(1, "Enter your current password").max(CREDENTIAL_LIMITS.password, `Password must be at most ${CREDENTIAL_LIMITS.password} characters`),
     newPassword: passwordSchema,
   })
   .refine((v) => v.newPassword !== v.currentPassword, { path: ["newPassword"], message: "Choose a password different from your current one" });
 
-export const passkeyNameSchema = z
-  .string({ error: "Name this passkey, e.g. Work laptop" })
+export const passkeyNameSchema = text("Name", { error: "Name this passkey, e.g. Work laptop" })
   .trim()
   .min(1, "Name this passkey, e.g. Work laptop")
   .max(CREDENTIAL_LIMITS.passkeyName, `Name must be at most ${CREDENTIAL_LIMITS.passkeyName} characters`);

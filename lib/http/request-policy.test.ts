@@ -13,8 +13,22 @@ describe("request policy", () => {
     ["javascript:alert(1)", "/"],
     ["", "/"],
     [undefined, "/"],
+    // issue 13 #1: normalisation turns these into `//evil.example`; the check runs after it.
+    ["/..//evil.example", "/"],
+    ["/../..//evil.example/path?q=1", "/"],
+    ["/%2e%2e//evil.example", "/"],
+    ["/./..//evil.example", "/"],
+    ["/a/../b", "/b"],
   ])("sends %j after sign-in to %j", (next, expected) => {
     expect(safeRedirectPath(next)).toBe(expected);
+  });
+
+  it("never answers a path a browser would read as another host, whatever the input", () => {
+    for (const next of ["/..//x", "/.//x", "/%2e//x", "/%2E%2E//x", "/..\\x", "/../\\x", "/..//\\x", "//x", "/x/../..//y"]) {
+      const out = safeRedirectPath(next);
+      expect(out.startsWith("/") && !out.startsWith("//") && !out.startsWith("/\\"), `${next} → ${out}`).toBe(true);
+      expect(new URL(out, "https://gatehouse.example").origin).toBe("https://gatehouse.example");
+    }
   });
 
   it("refuses cross-site writes by Origin, allows same-site and non-browser ones", () => {

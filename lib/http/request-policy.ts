@@ -79,11 +79,25 @@ export function clientAddress(headers: Pick<Headers, "get">): string {
 
 /**
  * Where to send someone after sign-in: only a path on this site (`/users?tab=x`), never
- * `//evil.example`, `/\t/evil.example` (browsers drop the tab) or `https://…`. Resolved
- * against a placeholder origin, which a safe path keeps; anything else becomes `/`.
+ * `//evil.example`, `/\\evil.example`, `/\t/evil.example` (browsers drop the tab) or `https://…`.
+ * The check runs on the path AFTER normalisation (URL parsing resolves `/..//x` to `//x`,
+ * and a browser would read that as another host), so what is checked is what is sent;
+ * anything else becomes `/`.
  */
 export function safeRedirectPath(next: string | undefined): string {
-  if (!next || !next.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(next)) return "/";
-  const url = new URL(next, "http://gatehouse.invalid");
-  return url.origin === "http://gatehouse.invalid" ? `${url.pathname}${url.search}${url.hash}` : "/";
+  if (typeof next !== "string" || !next.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(next)) return "/";
+  let url: URL;
+  try {
+    url = new URL(next, "http://gatehouse.invalid");
+  } catch {
+    return "/";
+  }
+  if (url.origin !== "http://gatehouse.invalid") return "/";
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return isLocalPath(path) ? path : "/";
+}
+
+/** A path a browser resolves on this origin: one leading slash, then not a slash or backslash. */
+function isLocalPath(path: string): boolean {
+  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") && !/[\u0000-\u001f\u007f\\]/.test(path);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { API_TYPES, getApiType, type ApiType, type ApiTypeModule } from "./api-types";
 import { parseModelLines } from "./model-lines";
+import { text } from "@/lib/validation";
 
 /**
  * Provider input, assembled from the API type modules: the fields every provider has
@@ -15,15 +16,14 @@ export const apiTypeSchema = z.enum(API_TYPES, { error: `API type must be one of
 /** Just the `apiType` of a create body, read first: it decides which fields the rest may have. */
 export const apiTypeOfSchema = z.object({ apiType: apiTypeSchema }, { error: "Send a JSON object with an apiType" });
 
-export const providerKeySchema = z
-  .string({ error: "Enter a key" })
+export const providerKeySchema = text("Key", { error: "Enter a key" })
   .trim()
   .toLowerCase()
   .min(2, "Key must be at least 2 characters")
   .max(63, "Key must be at most 63 characters")
   .regex(/^[a-z0-9][a-z0-9-]*$/, "Key may use lowercase letters, digits and dashes; it becomes /gateway/<key>/");
 
-const nameSchema = z.string({ error: "Enter a name" }).trim().min(1, "Enter a name").max(100, "Name must be at most 100 characters");
+const nameSchema = text("Name", { error: "Enter a name" }).trim().min(1, "Enter a name").max(100, "Name must be at most 100 characters");
 
 // A high half of a UTF-16 pair without its low half, or the reverse: not text Postgres
 // or an upstream can store or compare.
@@ -49,7 +49,7 @@ const tokenLimit = (what: string) =>
 /** One model. Prices in USD per million tokens; limits in tokens. */
 export const modelSchema = z.object({
   id: modelIdSchema,
-  displayName: z.string().trim().min(1).max(200).optional(),
+  displayName: text("Display name").trim().min(1, "Display name cannot be empty").max(200, "Display names are at most 200 characters").optional(),
   contextWindow: tokenLimit("Context window"),
   maxTokens: tokenLimit("Max output tokens"),
   inputCostPerMTok: price("Input price"),

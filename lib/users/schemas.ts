@@ -1,19 +1,18 @@
 import { z } from "zod";
 import { passwordSchema } from "@/lib/credentials/schemas";
+import { secretText, text } from "@/lib/validation";
 import { USER_LIMITS } from "./limits";
 
 /** Turns the empty string a blank form field sends into `undefined`. */
 export const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
-export const usernameSchema = z
-  .string({ error: "Enter a username" })
+export const usernameSchema = text("Username", { error: "Enter a username" })
   .trim()
   .min(3, "Username must be at least 3 characters")
   .max(USER_LIMITS.username, `Username must be at most ${USER_LIMITS.username} characters`)
   .regex(/^[A-Za-z0-9._@+-]+$/, "Username may use letters, digits and . _ @ + - only");
 
-export const emailSchema = z
-  .string({ error: "Enter an email address" })
+export const emailSchema = text("Email", { error: "Enter an email address" })
   .trim()
   .toLowerCase()
   .max(USER_LIMITS.email, `Email must be at most ${USER_LIMITS.email} characters`)
@@ -47,8 +46,8 @@ export const setupSchema = z.object({
 });
 
 export const loginSchema = z.object({
-  username: z.string({ error: "Enter your username" }).trim().min(1, "Enter your username").max(254),
-  password: z.string({ error: "Enter your password" }).min(1, "Enter your password").max(256),
+  username: text("Username", { error: "Enter your username" }).trim().min(1, "Enter your username").max(254),
+  password: secretText("Password", { error: "Enter your password" }).min(1, "Enter your password").max(256),
 });
 
 export const serviceTokenLinkSchema = z.object({
@@ -59,5 +58,5 @@ export const serviceTokenLinkSchema = z.object({
     .min(8, "Client ID looks too short")
     .max(128, "Client ID looks too long")
     .regex(/^[A-Za-z0-9._-]+$/, "Client ID is letters, digits, dots, dashes (e.g. 88bf3b6d86161464f6509f7219099e57.access)"),
-  name: z.preprocess(blankToUndefined, z.string().trim().max(USER_LIMITS.serviceTokenName, `Name must be at most ${USER_LIMITS.serviceTokenName} characters`).optional()),
+  name: z.preprocess(blankToUndefined, text("Name").trim().max(USER_LIMITS.serviceTokenName, `Name must be at most ${USER_LIMITS.serviceTokenName} characters`).optional()),
 });

@@ -8,7 +8,7 @@ import { PasskeySignIn } from "./passkey-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   const config = getAuthConfig();
   if (config.cf_access_enabled) {
     return (
@@ -22,14 +22,16 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     );
   }
   if (await getSetupRequired()) redirect("/setup");
-  const { next } = await searchParams;
+  // `?next=a&next=b` arrives as an array: take none of it.
+  const next = (await searchParams).next;
+  const nextPath = typeof next === "string" ? next : undefined;
   // Already signed in: go where they were going.
-  if ((await getResolution()).ok) redirect(safeRedirectPath(next));
+  if ((await getResolution()).ok) redirect(safeRedirectPath(nextPath));
   return (
     <>
       <h1 className="text-lg font-semibold">Sign in</h1>
       <p className="mb-6 mt-1 text-sm text-zinc-600">Use your Gatehouse username (or email) and password.</p>
-      <LoginForm next={next ?? ""} />
+      <LoginForm next={nextPath ?? ""} />
       {config.passkey_login ? (
         <>
           <div className="my-5 flex items-center gap-3 text-xs text-zinc-500" aria-hidden>
@@ -37,7 +39,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
             or
             <span className="h-px flex-1 bg-zinc-200" />
           </div>
-          <PasskeySignIn next={safeRedirectPath(next)} />
+          <PasskeySignIn next={safeRedirectPath(nextPath)} />
         </>
       ) : null}
     </>

@@ -1,5 +1,7 @@
 import { getSetupRequired } from "@/lib/auth/sign-in";
-import { apiRoute } from "@/lib/http/api";
+import { apiHandlers } from "@/lib/http/api";
 
-/** GET /api/v1/auth/setup-required — `{ setup_required }`. Public. */
-export const GET = apiRoute(async () => ({ setup_required: await getSetupRequired() }));
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiHandlers({
+  /** GET /api/v1/auth/setup-required — `{ setup_required }`. Public. */
+  GET: async () => ({ setup_required: await getSetupRequired() }),
+});

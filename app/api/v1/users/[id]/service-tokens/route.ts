@@ -1,11 +1,13 @@
 import { requireAdmin } from "@/lib/auth/dal";
-import { apiRoute, readJson } from "@/lib/http/api";
+import { apiHandlers, readJson } from "@/lib/http/api";
 import { linkServiceToken } from "@/lib/users/queries";
 
-/** POST /api/v1/users/{id}/service-tokens {clientId, name?} — link a Cloudflare Access service token (admin). */
-export const POST = apiRoute(async (req: Request, { params }: { params: Promise<{ id: string }> }) => {
-  await requireAdmin();
-  const body = (await readJson(req)) as Record<string, unknown>;
-  const serviceToken = await linkServiceToken({ userId: (await params).id, clientId: body.clientId, name: body.name });
-  return Response.json({ service_token: serviceToken }, { status: 201 });
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = apiHandlers({
+  /** POST /api/v1/users/{id}/service-tokens {clientId, name?} — link a Cloudflare Access service token (admin). */
+  POST: async (req: Request, { params }: { params: Promise<{ id: string }> }) => {
+    await requireAdmin();
+    const body = (await readJson(req)) as Record<string, unknown>;
+    const serviceToken = await linkServiceToken({ userId: (await params).id, clientId: body.clientId, name: body.name });
+    return Response.json({ service_token: serviceToken }, { status: 201 });
+  },
 });
