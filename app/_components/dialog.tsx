@@ -21,19 +21,60 @@ type Action = (prev: ActionState, formData: FormData) => Promise<ActionState>;
  *     </form>
  *   </Modal>
  */
-export function Modal({ open, onClose, title, children, wide }: { open: boolean; onClose: () => void; title: string; children: React.ReactNode; wide?: boolean }) {
+export function Modal({
+  open,
+  onClose,
+  title,
+  children,
+  wide,
+  confirmClose,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  children: React.ReactNode;
+  wide?: boolean;
+  /**
+   * Set when closing would lose something (a secret shown once): Escape and the close
+   * button then ask first, in the dialog, and only `confirmLabel` closes it.
+   */
+  confirmClose?: { message: React.ReactNode; confirmLabel: string };
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const [asking, setAsking] = useState(false);
+  const guarded = useRef(confirmClose);
+  guarded.current = confirmClose;
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
+    if (!open) setAsking(false);
   }, [open]);
+  useEffect(() => {
+    if (!confirmClose) setAsking(false);
+  }, [confirmClose]);
+  const requestClose = () => (confirmClose ? setAsking(true) : onClose());
   return (
     <dialog
       ref={ref}
-      onClose={onClose}
+      onCancel={(e) => {
+        // Escape: ask first when guarded.
+        if (guarded.current) {
+          e.preventDefault();
+          setAsking(true);
+        }
+      }}
+      onClose={() => {
+        // Browsers may close a dialog despite preventDefault (repeated Escape): reopen and ask.
+        if (guarded.current && open && ref.current && !ref.current.open) {
+          ref.current.showModal();
+          setAsking(true);
+          return;
+        }
+        onClose();
+      }}
       aria-labelledby={titleId}
       className={clsx(
         "m-auto max-h-[calc(100dvh-1.5rem)] w-[calc(100%-1.5rem)] overflow-hidden rounded-xl border border-zinc-200 bg-white p-0 text-left whitespace-normal text-zinc-900 shadow-xl",
@@ -45,10 +86,31 @@ export function Modal({ open, onClose, title, children, wide }: { open: boolean;
           <h2 id={titleId} className="min-w-0 text-base font-semibold break-words text-zinc-900">
             {title}
           </h2>
-          <button type="button" onClick={onClose} className="shrink-0 rounded p-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900" aria-label="Close">
+          <button type="button" onClick={requestClose} className="shrink-0 rounded p-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900" aria-label="Close">
             <X className="h-4 w-4" aria-hidden />
           </button>
         </div>
+        {asking && confirmClose ? (
+          <div role="alertdialog" aria-label="Confirm closing" className="shrink-0 border-b border-amber-200 bg-amber-50 px-5 py-3 text-sm text-amber-900" data-testid="confirm-close">
+            <div>{confirmClose.message}</div>
+            <div className="mt-2 flex flex-wrap justify-end gap-2">
+              <button type="button" autoFocus onClick={() => setAsking(false)} className={clsx(buttonStyles.base, buttonStyles.small, buttonStyles.secondary)}>
+                Keep it open
+              </button>
+              <button
+                type="button"
+                onClick={() => {
+                  guarded.current = undefined;
+                  setAsking(false);
+                  onClose();
+                }}
+                className={clsx(buttonStyles.base, buttonStyles.small, buttonStyles.danger)}
+              >
+                {confirmClose.confirmLabel}
+              </button>
+            </div>
+          </div>
+        ) : null}
         {children}
       </div>
     </dialog>

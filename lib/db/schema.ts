@@ -11,6 +11,7 @@ import {
   pgTable,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -242,7 +243,87 @@ export const requestLogs = pgTable(
     /** Output tokens spent on reasoning (OpenAI `reasoning_tokens`), included in completion tokens. */
     reasoningTokens: integer("reasoning_tokens"),
   },
-  (t) => [index("request_logs_created_at_idx").on(t.createdAt), index("request_logs_user_id_idx").on(t.userId, t.createdAt)],
+  (t) => [
+    index("request_logs_created_at_idx").on(t.createdAt),
+    index("request_logs_user_id_idx").on(t.userId, t.createdAt),
+    // The Usage page's filters (key, provider, model) over a date range.
+    index("request_logs_virtual_key_id_idx").on(t.virtualKeyId, t.createdAt),
+    index("request_logs_provider_key_idx").on(t.providerKey, t.createdAt),
+    index("request_logs_model_idx").on(t.model, t.createdAt),
+  ],
+);
+
+/**
+ * Budgets and rate limits of one virtual key or one user (exactly one of the two ids is
+ * set). A user's limits hold across all of their keys. See lib/limits and docs/gateway.md.
+ */
+export const spendLimits = pgTable(
+  "spend_limits",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    virtualKeyId: uuid("virtual_key_id").references(() => virtualKeys.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    /** USD per `budget_period`; null = no budget. */
+    budgetUsd: numeric("budget_usd", { precision: 14, scale: 4 }),
+    /** UTC calendar period of the budget: `day`, `week` (ISO, from Monday) or `month`. */
+    budgetPeriod: text("budget_period", { enum: ["day", "week", "month"] }),
+    /** Calls per UTC minute; null = unlimited. */
+    requestsPerMinute: integer("requests_per_minute"),
+    /** Prompt + completion tokens per UTC minute; null = unlimited. */
+    tokensPerMinute: integer("tokens_per_minute"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("spend_limits_virtual_key_id_idx").on(t.virtualKeyId),
+    uniqueIndex("spend_limits_user_id_idx").on(t.userId),
+    check("spend_limits_subject_check", sql`(${t.virtualKeyId} is null) <> (${t.userId} is null)`),
+    check("spend_limits_period_check", sql`${t.budgetPeriod} is null or ${t.budgetPeriod} in ('day', 'week', 'month')`),
+  ],
+);
+
+/**
+ * Shared counters behind the limits, one row per subject (`key:<uuid>` or `user:<uuid>`),
+ * so every app process on the database counts together. The minute window and each budget
+ * period restart when their `*_start` is older than the current UTC minute / day / week / month.
+ */
+export const spendCounters = pgTable("spend_counters", {
+  subject: text("subject").primaryKey(),
+  minuteStart: timestamp("minute_start", { withTimezone: true }).notNull(),
+  minuteRequests: integer("minute_requests").notNull().default(0),
+  minuteTokens: bigint("minute_tokens", { mode: "number" }).notNull().default(0),
+  dayStart: timestamp("day_start", { withTimezone: true }).notNull(),
+  dayCostUsd: numeric("day_cost_usd", { precision: 20, scale: 8 }).notNull().default("0"),
+  weekStart: timestamp("week_start", { withTimezone: true }).notNull(),
+  weekCostUsd: numeric("week_cost_usd", { precision: 20, scale: 8 }).notNull().default("0"),
+  monthStart: timestamp("month_start", { withTimezone: true }).notNull(),
+  monthCostUsd: numeric("month_cost_usd", { precision: 20, scale: 8 }).notNull().default("0"),
+});
+
+/**
+ * request_logs summed per UTC hour, user, key, provider and model, kept by a trigger on
+ * request_logs (migration 0006), so the Usage page's chart and breakdowns read thousands
+ * of rows instead of millions. `model` is '' when the call had none.
+ */
+export const usageHourly = pgTable(
+  "usage_hourly",
+  {
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    userId: uuid("user_id"),
+    virtualKeyId: uuid("virtual_key_id"),
+    providerKey: text("provider_key").notNull(),
+    model: text("model").notNull().default(""),
+    requests: bigint("requests", { mode: "number" }).notNull().default(0),
+    errors: bigint("errors", { mode: "number" }).notNull().default(0),
+    limited: bigint("limited", { mode: "number" }).notNull().default(0),
+    promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
+    completionTokens: bigint("completion_tokens", { mode: "number" }).notNull().default(0),
+    costUsd: numeric("cost_usd", { precision: 20, scale: 8 }).notNull().default("0"),
+  },
+  (t) => [
+    unique("usage_hourly_group").on(t.hour, t.userId, t.virtualKeyId, t.providerKey, t.model).nullsNotDistinct(),
+    index("usage_hourly_user_id_idx").on(t.userId, t.hour),
+    index("usage_hourly_virtual_key_id_idx").on(t.virtualKeyId, t.hour),
+  ],
 );
 
 export type User = typeof users.$inferSelect;
@@ -251,3 +332,4 @@ export type Passkey = typeof passkeys.$inferSelect;
 export type Provider = typeof providers.$inferSelect;
 export type VirtualKey = typeof virtualKeys.$inferSelect;
 export type RequestLog = typeof requestLogs.$inferSelect;
+export type SpendLimitRow = typeof spendLimits.$inferSelect;

@@ -1,6 +1,7 @@
 import { getActiveKeyBySecret, touchKeyUsed, type GatewayKey } from "@/lib/keys/queries";
 import { getUpstreamProvider, type UpstreamProvider } from "@/lib/providers/queries";
 import { recordRequest } from "@/lib/usage/queries";
+import { admitCall, recordCallUsage, type Refusal } from "@/lib/limits/admission";
 import { logUnexpected } from "@/lib/http/api";
 import { CREDENTIAL_HEADERS, getApiType, UpstreamRefusal, type ApiTypeModule, type Usage } from "@/lib/providers/api-types";
 import { openAIErrorBody } from "@/lib/providers/api-types/openai-shared";
@@ -39,6 +40,12 @@ export async function proxyGatewayRequest(req: Request, providerKey: string): Pr
   }
 
   const adapter = getApiType(provider.apiType);
+  // Budgets and rate limits (lib/limits): refused before anything goes upstream.
+  const refusal = await admitCall({ keyId: key.id, userId: key.userId });
+  if (refusal) {
+    writeLog({ key, provider, req, clientPath, status: 429, latencyMs: Math.round(performance.now() - started), stream: false, usage: null, excerpt: refusal.message, refusal });
+    return limitResponse(refusal, adapter);
+  }
   const search = searchWithoutKey(url.searchParams, secret);
   let upstreamUrl: string;
   try {
@@ -186,6 +193,18 @@ function errorResponse(status: number, message: string, code: string, adapter?: 
   return Response.json(body, { status });
 }
 
+/**
+ * A refusal by a budget or rate limit: 429 with `retry-after` (seconds), in the API type's
+ * error shape, so SDKs raise their rate-limit error (openai: `RateLimitError`) and may retry
+ * after that many seconds.
+ */
+function limitResponse(refusal: Refusal, adapter: ApiTypeModule): Response {
+  const res = errorResponse(429, refusal.message, "rate_limit_exceeded", adapter);
+  res.headers.set("retry-after", String(refusal.retryAfterSeconds));
+  res.headers.set("x-gatehouse-limit", refusal.limit);
+  return res;
+}
+
 function describeFetchError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
   return cause?.code ?? cause?.message ?? (err as Error)?.message ?? "unknown error";
@@ -217,8 +236,10 @@ function writeLog(entry: {
   stream: boolean;
   usage: Usage | null;
   excerpt: string | null;
+  refusal?: Refusal;
 }): void {
-  const { key, provider, usage } = entry;
+  const { key, provider, usage, refusal } = entry;
+  const costUsd = costOf(provider, usage);
   void recordRequest({
     virtualKeyId: key.id,
     userId: key.userId,
@@ -232,10 +253,16 @@ function writeLog(entry: {
     promptTokens: usage?.promptTokens ?? null,
     completionTokens: usage?.completionTokens ?? null,
     cachedTokens: usage?.cachedTokens ?? null,
-    costUsd: costOf(provider, usage),
+    costUsd,
     latencyMs: entry.latencyMs,
     errorExcerpt: redact(entry.excerpt, provider),
+    ...(refusal ? { outcome: "limited", errorCode: "rate_limit_exceeded", limitRefused: refusal.limit } : {}),
   })
+    .then(() =>
+      refusal
+        ? undefined
+        : recordCallUsage({ keyId: key.id, userId: key.userId, tokens: usage ? (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0) : null, costUsd }),
+    )
     .then(() => touchKeyUsed({ id: key.id }))
     .catch(logUnexpected);
 }

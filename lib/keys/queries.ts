@@ -4,7 +4,10 @@ import { getDb } from "@/lib/db/client";
 import { asUuid } from "@/lib/db/ids";
 import { providers, users, virtualKeys } from "@/lib/db/schema";
 import { AppError, parseOrThrow } from "@/lib/errors";
-import { createKeySchema, type CreateKeyInput } from "./schemas";
+import { getLimits, getLimitsOf, getSpendNow, setLimits, type SpendNow } from "@/lib/limits/queries";
+import { forgetCachedLimits } from "@/lib/limits/admission";
+import { limitsPatch, NO_LIMITS, type Limits } from "@/lib/limits/schemas";
+import { createKeySchema, updateKeySchema, type CreateKeyInput, type UpdateKeyInput } from "./schemas";
 
 /** Virtual keys look like OpenAI's (`sk-…`) so SDKs and tools take them without complaint. */
 export const VIRTUAL_KEY_PREFIX = "sk-gh-";
@@ -22,6 +25,10 @@ export interface VirtualKeyDTO {
   lastUsedAt: string | null;
   createdAt: string;
   status: "active" | "revoked" | "expired";
+  /** Budget and rate limits of this key (all null = none). */
+  limits: Limits;
+  /** Spend in the budget's current period (a month without a budget) and calls in the last minute. */
+  spend: SpendNow;
 }
 
 /** Who is acting: owners see and revoke their own keys; admins, everyone's. */
@@ -56,7 +63,7 @@ interface Row {
   createdAt: Date;
 }
 
-function toDTO(r: Row): VirtualKeyDTO {
+function toDTO(r: Row, limits: Limits = NO_LIMITS, spend: SpendNow = { period: "month", spentUsd: 0, requestsLastMinute: 0 }): VirtualKeyDTO {
   const now = Date.now();
   return {
     id: r.id,
@@ -70,7 +77,18 @@ function toDTO(r: Row): VirtualKeyDTO {
     lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
     status: r.revokedAt ? "revoked" : r.expiresAt && r.expiresAt.getTime() <= now ? "expired" : "active",
+    limits,
+    spend,
   };
+}
+
+/** DTOs with each key's limits and current spend (two queries for all rows). */
+async function withLimits(rows: Row[]): Promise<VirtualKeyDTO[]> {
+  const ids = rows.map((r) => r.id);
+  const limits = await getLimitsOf({ scope: "key", ids });
+  const periods = new Map([...limits].map(([id, l]) => [id, l.budgetPeriod ?? "month"] as const));
+  const spend = await getSpendNow({ scope: "key", ids, periods });
+  return rows.map((r) => toDTO(r, limits.get(r.id) ?? NO_LIMITS, spend.get(r.id)));
 }
 
 /** Keys the actor may see, newest first: their own, or (admins) all. */
@@ -78,7 +96,7 @@ export async function listKeys({ actor }: { actor: Actor }): Promise<VirtualKeyD
   const db = await getDb();
   const query = db.select(columns).from(virtualKeys).innerJoin(users, eq(users.id, virtualKeys.userId));
   const rows = await (actor.role === "admin" ? query : query.where(eq(virtualKeys.userId, actor.userId))).orderBy(desc(virtualKeys.createdAt));
-  return rows.map(toDTO);
+  return withLimits(rows);
 }
 
 /**
@@ -88,6 +106,7 @@ export async function listKeys({ actor }: { actor: Actor }): Promise<VirtualKeyD
  */
 export async function createKey({ actor, input }: { actor: Actor; input: CreateKeyInput | unknown }): Promise<{ key: VirtualKeyDTO; secret: string }> {
   const data = parseOrThrow(createKeySchema, input);
+  const limits = limitsPatch(input, NO_LIMITS);
   const ownerId = data.userId ?? actor.userId;
   if (ownerId !== actor.userId && actor.role !== "admin") throw new AppError("forbidden", "Only admins can issue keys to other users");
   const secret = VIRTUAL_KEY_PREFIX + randomToken(32);
@@ -95,20 +114,58 @@ export async function createKey({ actor, input }: { actor: Actor; input: CreateK
   const db = await getDb();
   const [owner] = await db.select({ id: users.id }).from(users).where(eq(users.id, asUuid(ownerId))).limit(1);
   if (!owner) throw new AppError("validation", "userId: Unknown user", { userId: ["Unknown user"] });
-  if (data.allowedProviders.length > 0) {
-    const known = new Set((await db.select({ key: providers.key }).from(providers).where(inArray(providers.key, data.allowedProviders))).map((p) => p.key));
-    const unknown = data.allowedProviders.filter((k) => !known.has(k));
-    if (unknown.length > 0) {
-      const message = `No provider with key ${unknown.map((k) => `"${k}"`).join(", ")}`;
-      throw new AppError("validation", `allowedProviders: ${message}`, { allowedProviders: [message] });
-    }
+  await assertProvidersExist(data.allowedProviders);
+  const id = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(virtualKeys)
+      .values({ name: data.name, keyHash: sha256Hex(secret), displayPrefix, userId: owner.id, allowedProviders: data.allowedProviders, expiresAt: data.expiresAt ?? null })
+      .returning({ id: virtualKeys.id });
+    if (limits) await setLimits({ scope: "key", id: row!.id, limits, tx });
+    return row!.id;
+  });
+  const [full] = await db.select(columns).from(virtualKeys).innerJoin(users, eq(users.id, virtualKeys.userId)).where(eq(virtualKeys.id, id));
+  return { key: (await withLimits([full!]))[0]!, secret };
+}
+
+/** @throws {AppError} validation naming every provider key that does not exist. */
+async function assertProvidersExist(keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const db = await getDb();
+  const known = new Set((await db.select({ key: providers.key }).from(providers).where(inArray(providers.key, keys))).map((p) => p.key));
+  const unknown = keys.filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    const message = `No provider with key ${unknown.map((k) => `"${k}"`).join(", ")}`;
+    throw new AppError("validation", `allowedProviders: ${message}`, { allowedProviders: [message] });
   }
-  const [row] = await db
-    .insert(virtualKeys)
-    .values({ name: data.name, keyHash: sha256Hex(secret), displayPrefix, userId: owner.id, allowedProviders: data.allowedProviders, expiresAt: data.expiresAt ?? null })
-    .returning({ id: virtualKeys.id });
-  const [full] = await db.select(columns).from(virtualKeys).innerJoin(users, eq(users.id, virtualKeys.userId)).where(eq(virtualKeys.id, row!.id));
-  return { key: toDTO(full!), secret };
+}
+
+/**
+ * Changes a key's name, providers, expiry and limits (only the fields given), in one
+ * transaction: a refused change leaves the key as it was. Owners edit their own keys;
+ * admins, everyone's. Limits apply to the next call (other processes: within 5 s).
+ * @throws {AppError} validation per field; not_found (also for other users' keys).
+ */
+export async function updateKey({ actor, id, input }: { actor: Actor; id: string; input: UpdateKeyInput | unknown }): Promise<VirtualKeyDTO> {
+  const keyId = asUuid(id);
+  const data = parseOrThrow(updateKeySchema, input);
+  const db = await getDb();
+  const owned = actor.role === "admin" ? eq(virtualKeys.id, keyId) : and(eq(virtualKeys.id, keyId), eq(virtualKeys.userId, actor.userId));
+  const [existing] = await db.select({ id: virtualKeys.id }).from(virtualKeys).where(owned);
+  if (!existing) throw new AppError("not_found", "No such key");
+  const limits = limitsPatch(input, await getLimits({ scope: "key", id: keyId }));
+  if (data.allowedProviders) await assertProvidersExist(data.allowedProviders);
+  await db.transaction(async (tx) => {
+    const set = {
+      ...(data.name !== undefined ? { name: data.name } : {}),
+      ...(data.allowedProviders !== undefined ? { allowedProviders: data.allowedProviders } : {}),
+      ...(data.expiresAt !== undefined ? { expiresAt: data.expiresAt } : {}),
+    };
+    if (Object.keys(set).length > 0) await tx.update(virtualKeys).set(set).where(owned);
+    if (limits) await setLimits({ scope: "key", id: keyId, limits, tx });
+  });
+  forgetCachedLimits("key", keyId);
+  const [full] = await db.select(columns).from(virtualKeys).innerJoin(users, eq(users.id, virtualKeys.userId)).where(owned);
+  return (await withLimits([full!]))[0]!;
 }
 
 /**
@@ -121,7 +178,7 @@ export async function revokeKey({ actor, id }: { actor: Actor; id: string }): Pr
   await db.update(virtualKeys).set({ revokedAt: new Date() }).where(and(owned, isNull(virtualKeys.revokedAt)));
   const [full] = await db.select(columns).from(virtualKeys).innerJoin(users, eq(users.id, virtualKeys.userId)).where(owned);
   if (!full) throw new AppError("not_found", "No such key");
-  return toDTO(full);
+  return (await withLimits([full]))[0]!;
 }
 
 /** What the gateway needs to know about a presented key. */

@@ -30,3 +30,26 @@ export const createKeySchema = z.object({
   userId: z.preprocess(blankToUndefined, z.string().uuid("Unknown user").optional()),
 });
 export type CreateKeyInput = z.input<typeof createKeySchema>;
+
+const future = (d: Date | undefined) => d === undefined || d.getTime() > Date.now();
+const withinTenYears = (d: Date | undefined) => d === undefined || d.getTime() < Date.now() + 10 * 365.25 * 86_400_000;
+
+/**
+ * A change to a key: only the fields given change. `expiresAt`: null or "" = never.
+ * Limits are read from the same input by lib/limits/schemas (`budgetUsd`, …).
+ */
+const updateExpirySchema = strictDate("Expiry", { dateOnly: "end-of-day" }).refine(future, "Expiry must be in the future").refine(withinTenYears, "Expiry must be within 10 years");
+
+export const updateKeySchema = z.object({
+  name: createKeySchema.shape.name.optional(),
+  allowedProviders: createKeySchema.shape.allowedProviders.optional(),
+  expiresAt: z.unknown().transform((v, ctx): Date | null | undefined => {
+    if (v === undefined) return undefined;
+    if (v === null || (typeof v === "string" && v.trim() === "")) return null;
+    const parsed = updateExpirySchema.safeParse(v);
+    if (parsed.success) return parsed.data ?? null;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+    return z.NEVER;
+  }),
+});
+export type UpdateKeyInput = z.input<typeof updateKeySchema>;

@@ -20,6 +20,14 @@ export interface RequestRecord {
   costUsd: number | null;
   latencyMs: number;
   errorExcerpt: string | null;
+  /** How the call ended (see the column's comment in lib/db/schema.ts); default `success`. */
+  outcome?: string;
+  /** Machine-readable reason for a refusal or failure. */
+  errorCode?: string | null;
+  /** The budget or limit that refused the call (`key_rpm`, `user_budget_month`, …). */
+  limitRefused?: string | null;
+  /** Receiving the call → the upstream's first byte, ms. */
+  ttfbMs?: number | null;
 }
 
 // Upstream text goes into Postgres text columns, which cannot hold NUL.

@@ -1,7 +1,7 @@
 "use server";
 
 import { userAction } from "@/lib/auth/action";
-import { createKey, revokeKey } from "@/lib/keys/queries";
+import { createKey, revokeKey, updateKey } from "@/lib/keys/queries";
 
 const revalidate = ["/keys", "/"];
 
@@ -21,6 +21,15 @@ export const revokeKeyAction = userAction(
   async (principal, { id = "" }) => {
     const key = await revokeKey({ actor: { userId: principal.userId, role: principal.role }, id });
     return { message: `Revoked key ${key.name}` };
+  },
+  { revalidate },
+);
+
+/** Name, providers, expiry and limits together; the edit form always sends all of them. */
+export const updateKeyAction = userAction(
+  async (principal, { id = "", ...input }) => {
+    const key = await updateKey({ actor: { userId: principal.userId, role: principal.role }, id, input });
+    return { message: `Saved changes to ${key.name}` };
   },
   { revalidate },
 );

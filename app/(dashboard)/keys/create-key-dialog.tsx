@@ -7,10 +7,13 @@ import { PendingButton, useActionForm } from "@/app/_components/action-form";
 import { CopyButton } from "@/app/_components/copy-button";
 import { DialogBody, DialogFooter, Modal, dialogFormStyles } from "@/app/_components/dialog";
 import { Field, FormMessage, Select } from "@/app/_components/form";
+import { LimitFields } from "@/app/_components/limit-fields";
+import { NO_LIMITS } from "@/lib/limits/types";
 import { useToast } from "@/app/_components/toaster";
 import { buttonStyles } from "@/app/_components/ui";
 import { KEY_NAME_MAX_LENGTH } from "@/lib/keys/limits";
 import { createKeyAction } from "./actions";
+import { ProviderPicker } from "./provider-picker";
 
 /** What the dialog knows of a provider: enough for the chips and the code sample. */
 export interface ProviderOption {
@@ -30,6 +33,12 @@ interface Props {
   users?: UserOption[];
   currentUserId: string;
 }
+
+// The secret is shown once: closing by Escape or the × asks first.
+const SECRET_CLOSE_GUARD = {
+  message: "Close without copying the key? It will not be shown again.",
+  confirmLabel: "Close, I don't need it",
+};
 
 const OpenContext = createContext<(() => void) | null>(null);
 
@@ -52,7 +61,7 @@ export function CreateKeyProvider({ children, ...props }: Props & { children: Re
   return (
     <OpenContext.Provider value={openDialog}>
       {children}
-      <Modal open={open} onClose={onClose} title={created ? "Copy your new key" : "Create virtual key"} wide>
+      <Modal open={open} onClose={onClose} title={created ? "Copy your new key" : "Create virtual key"} wide confirmClose={created ? SECRET_CLOSE_GUARD : undefined}>
         {open ? <CreateKeyFlow key={opening} {...props} onCreated={onCreated} onClose={onClose} /> : null}
       </Modal>
     </OpenContext.Provider>
@@ -71,7 +80,6 @@ export function CreateKeyButton({ label = "Create key", variant = "primary" }: {
 
 function CreateKeyFlow({ providers, users, currentUserId, onCreated, onClose }: Props & { onCreated: () => void; onClose: () => void }) {
   const { state, pending, onSubmit, formRef: nameRef } = useActionForm(createKeyAction);
-  const [allowed, setAllowed] = useState("");
   const notify = useToast();
   const handled = useRef<number | undefined>(undefined);
   const secret = state.ok ? state.data?.secret : undefined;
@@ -92,54 +100,13 @@ function CreateKeyFlow({ providers, users, currentUserId, onCreated, onClose }: 
     return <NewKeySecret secret={secret} name={state.data?.name ?? ""} providers={providers} allowedKeys={allowedKeys} onClose={onClose} />;
   }
 
-  const selected = new Set(allowed.split(/[\s,]+/).filter(Boolean));
-  function toggle(key: string) {
-    const next = new Set(selected);
-    if (next.has(key)) next.delete(key);
-    else next.add(key);
-    setAllowed([...next].join(", "));
-  }
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
   return (
     <form ref={nameRef} onSubmit={onSubmit} className={dialogFormStyles} noValidate>
       <DialogBody>
       <Field label="Name" name="name" required maxLength={KEY_NAME_MAX_LENGTH} autoComplete="off" state={state} placeholder="e.g. support-bot, laptop" hint="What will use the key, so you recognise it later." />
-      <div>
-        <Field
-          label="Allowed providers"
-          name="allowedProviders"
-          autoComplete="off"
-          spellCheck={false}
-          value={allowed}
-          onChange={(e) => setAllowed(e.target.value)}
-          state={state}
-          placeholder="All providers"
-          hint="Provider keys, separated by commas. Leave empty to allow every provider."
-        />
-        {providers.length > 0 ? (
-          <div className="mt-2 flex flex-wrap gap-1.5" role="group" aria-label="Pick providers">
-            {providers.map((p) => {
-              const on = selected.has(p.key);
-              return (
-                <button
-                  key={p.key}
-                  type="button"
-                  aria-pressed={on}
-                  onClick={() => toggle(p.key)}
-                  title={p.name}
-                  className={clsx(
-                    "rounded-full border px-2.5 py-0.5 font-mono text-xs transition",
-                    on ? "border-zinc-900 bg-zinc-900 text-white" : "border-zinc-300 bg-white text-zinc-600 hover:border-zinc-400 hover:text-zinc-900",
-                  )}
-                >
-                  {p.key}
-                </button>
-              );
-            })}
-          </div>
-        ) : null}
-      </div>
+      <ProviderPicker providers={providers} state={state} />
       <div className={clsx("grid gap-4", users ? "sm:grid-cols-2" : "")}>
         <Field label="Expires on" name="expiresAt" type="date" min={tomorrow} state={state} hint="Optional. Works until the end of that day (UTC)." />
         {users ? (
@@ -153,6 +120,7 @@ function CreateKeyFlow({ providers, users, currentUserId, onCreated, onClose }: 
           </Select>
         ) : null}
       </div>
+      <LimitFields state={state} limits={NO_LIMITS} who="key" />
       {!state.ok ? <FormMessage state={state} /> : null}
       </DialogBody>
       <DialogFooter>

@@ -5,7 +5,9 @@ import { requirePageUser } from "@/lib/auth/dal";
 import { listKeys, type VirtualKeyDTO } from "@/lib/keys/queries";
 import { listProviders } from "@/lib/providers/queries";
 import { listUsers } from "@/lib/users/queries";
+import { formatUsd } from "@/lib/format/money";
 import { revokeKeyAction } from "./actions";
+import { EditKeyDialog } from "./edit-key-dialog";
 import { CreateKeyButton, CreateKeyProvider, type ProviderOption, type UserOption } from "./create-key-dialog";
 
 export const metadata = { title: "Virtual keys" };
@@ -54,6 +56,8 @@ export default async function KeysPage() {
                 {isAdmin ? <Th>Owner</Th> : null}
                 <Th>Providers</Th>
                 <Th>Expires</Th>
+                <Th>Spend</Th>
+                <Th>Last minute</Th>
                 <Th>Status</Th>
                 <Th>Last used</Th>
                 <Th className="text-right">
@@ -63,7 +67,7 @@ export default async function KeysPage() {
             </thead>
             <tbody className="divide-y divide-zinc-100" data-testid="keys-table">
               {keys.map((k) => (
-                <KeyRow key={k.id} k={k} showOwner={isAdmin} isOwn={k.userId === principal.userId} />
+                <KeyRow key={k.id} k={k} showOwner={isAdmin} isOwn={k.userId === principal.userId} providers={providers} />
               ))}
             </tbody>
           </Table>
@@ -73,7 +77,41 @@ export default async function KeysPage() {
   );
 }
 
-function KeyRow({ k, showOwner, isOwn }: { k: VirtualKeyDTO; showOwner: boolean; isOwn: boolean }) {
+const PERIOD_WORD = { day: "today", week: "this week", month: "this month" } as const;
+
+/** Spend this period against the budget ("$1.20 of $5.00 today"), with a bar when there is a budget. */
+function SpendCell({ k }: { k: VirtualKeyDTO }) {
+  const { spentUsd, period } = k.spend;
+  const budget = k.limits.budgetUsd;
+  if (budget === null) {
+    return (
+      <span className="tabular-nums">
+        {formatUsd(spentUsd)} <span className="text-xs text-zinc-600">{PERIOD_WORD[period]}</span>
+      </span>
+    );
+  }
+  const share = budget > 0 ? Math.min(1, spentUsd / budget) : 1;
+  const over = spentUsd >= budget;
+  return (
+    <div className="min-w-32" data-testid="key-spend">
+      <span className="tabular-nums">
+        {formatUsd(spentUsd)} <span className="text-zinc-600">of {formatUsd(budget)}</span> <span className="text-xs text-zinc-600">{PERIOD_WORD[period]}</span>
+      </span>
+      <div className="mt-1 h-1.5 w-full overflow-hidden rounded-full bg-zinc-100" role="meter" aria-valuemin={0} aria-valuemax={budget} aria-valuenow={spentUsd} aria-label={`Budget used by ${k.name}`}>
+        <div className={over ? "h-full bg-red-600" : "h-full bg-emerald-600"} style={{ width: `${share * 100}%` }} />
+      </div>
+      {over ? <p className="mt-0.5 text-xs font-medium text-red-700">Budget spent: calls are refused</p> : null}
+    </div>
+  );
+}
+
+function LimitsNote({ k }: { k: VirtualKeyDTO }) {
+  const { requestsPerMinute: rpm, tokensPerMinute: tpm } = k.limits;
+  const parts = [rpm !== null ? `${rpm.toLocaleString("en")} req/min` : null, tpm !== null ? `${tpm.toLocaleString("en")} tokens/min` : null].filter(Boolean);
+  return parts.length > 0 ? <p className="text-xs text-zinc-600">Limit {parts.join(" · ")}</p> : null;
+}
+
+function KeyRow({ k, showOwner, isOwn, providers }: { k: VirtualKeyDTO; showOwner: boolean; isOwn: boolean; providers: ProviderOption[] }) {
   return (
     <tr data-testid={`key-row-${k.name}`} className={k.status === "active" ? "hover:bg-zinc-50/60" : "bg-zinc-50/40 text-zinc-600"}>
       <Td>
@@ -107,11 +145,21 @@ function KeyRow({ k, showOwner, isOwn }: { k: VirtualKeyDTO; showOwner: boolean;
         )}
       </Td>
       <Td label="Expires">{k.expiresAt ? <time dateTime={k.expiresAt}>{formatDate(k.expiresAt)}</time> : <span className="text-zinc-600">Never</span>}</Td>
+      <Td label="Spend">
+        <SpendCell k={k} />
+      </Td>
+      <Td label="Last minute">
+        <span className="tabular-nums" data-testid="key-last-minute">
+          {k.spend.requestsLastMinute.toLocaleString("en")} {k.spend.requestsLastMinute === 1 ? "request" : "requests"}
+        </span>
+        <LimitsNote k={k} />
+      </Td>
       <Td label="Status">{STATUS[k.status]}</Td>
       <Td label="Last used">
         <RelativeTime iso={k.lastUsedAt} />
       </Td>
       <ActionsCell>
+        {k.status === "active" ? <EditKeyDialog k={k} providers={providers} /> : null}
         {k.status === "active" ? (
           <ConfirmAction action={revokeKeyAction} fields={{ id: k.id }} label="Revoke" subject={k.name} title={`Revoke ${k.name}?`} confirmLabel="Revoke key">
             Requests with <span className="font-mono text-zinc-800">{k.displayKey}</span> are refused from now on. This cannot be undone; create a new key if it is

@@ -1,11 +1,19 @@
-import { Badge, ButtonLink, Card, EmptyState, PageHeader, RelativeTime, Table, Td, Th } from "@/app/_components/ui";
+import clsx from "clsx";
+import Link from "next/link";
+import { ButtonLink, Card, EmptyState, PageHeader, buttonStyles } from "@/app/_components/ui";
 import { requirePageUser } from "@/lib/auth/dal";
+import { AppError } from "@/lib/errors";
 import { formatUsd } from "@/lib/format/money";
-import { listRequestLogs, getUsageTotals, type RequestLogDTO } from "@/lib/usage/queries";
+import { listKeys } from "@/lib/keys/queries";
+import { listProviders } from "@/lib/providers/queries";
+import { getBreakdown, getRangeTotals, getUsageSeries, listCalls, type BreakdownDimension, type BreakdownRow } from "@/lib/usage/dashboard";
+import { parseUsageFilters, usageQuery, type UsageFilters } from "@/lib/usage/filters";
+import { listUsers } from "@/lib/users/queries";
+import { CallsTable } from "./calls-table";
+import { UsageChart } from "./usage-chart";
 
 export const metadata = { title: "Usage" };
 
-const RECENT_LIMIT = 100;
 const nf = new Intl.NumberFormat("en");
 
 function Stat({ label, value, detail }: { label: string; value: string; detail?: string }) {
@@ -18,98 +26,230 @@ function Stat({ label, value, detail }: { label: string; value: string; detail?:
   );
 }
 
-function StatusBadge({ status }: { status: number }) {
-  return <Badge tone={status >= 200 && status < 300 ? "green" : status >= 400 ? "red" : "neutral"}>{status}</Badge>;
-}
+type SearchParams = Record<string, string | string[] | undefined>;
 
-export default async function UsagePage() {
+export default async function UsagePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const principal = await requirePageUser();
   const actor = { userId: principal.userId, role: principal.role };
   const isAdmin = principal.role === "admin";
-  const [totals, logs] = await Promise.all([getUsageTotals({ actor }), listRequestLogs({ actor, limit: RECENT_LIMIT })]);
+  const params = await searchParams;
+  let filters: UsageFilters;
+  let problem: string | null = null;
+  try {
+    filters = parseUsageFilters(params);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    problem = err.message;
+    filters = parseUsageFilters({});
+  }
+
+  const [totals, series, byUser, byKey, byProvider, byModel, page, keys, providerList, userList] = await Promise.all([
+    getRangeTotals({ actor, filters }),
+    getUsageSeries({ actor, filters }),
+    isAdmin ? getBreakdown({ actor, filters, by: "user" }) : Promise.resolve([]),
+    getBreakdown({ actor, filters, by: "key" }),
+    getBreakdown({ actor, filters, by: "provider" }),
+    getBreakdown({ actor, filters, by: "model" }),
+    listCalls({ actor, filters }),
+    listKeys({ actor }),
+    listProviders(),
+    isAdmin ? listUsers() : Promise.resolve([]),
+  ]);
+  const models = [...new Set(providerList.flatMap((p) => p.models.map((m) => m.id)))].sort();
   const errorRate = totals.requests > 0 ? (totals.errors / totals.requests) * 100 : 0;
+  const exportHref = `/api/v1/usage/export.csv?${usageQuery(filters)}`;
 
   return (
     <>
-      <PageHeader title="Usage" description={isAdmin ? "Gateway traffic of every user. Totals cover the last 30 days." : "Your gateway traffic. Totals cover the last 30 days."} />
+      <PageHeader
+        title="Usage"
+        description={isAdmin ? "Gateway traffic and spend of every user." : "Your gateway traffic and spend."}
+        actions={
+          <a href={exportHref} className={clsx(buttonStyles.base, buttonStyles.secondary)} download>
+            Export CSV
+          </a>
+        }
+      />
+      <Card className="mb-6">
+        <form method="get" className="grid gap-3 p-4 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filters">
+          <FilterField label="From" htmlFor="f-from">
+            <input id="f-from" name="from" type="date" defaultValue={filters.fromDay} className={inputStyles} />
+          </FilterField>
+          <FilterField label="To" htmlFor="f-to">
+            <input id="f-to" name="to" type="date" defaultValue={filters.toDay} className={inputStyles} />
+          </FilterField>
+          {isAdmin ? (
+            <FilterField label="User" htmlFor="f-user">
+              <select id="f-user" name="userId" defaultValue={filters.userId ?? ""} className={inputStyles}>
+                <option value="">Everyone</option>
+                {userList.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.username}
+                  </option>
+                ))}
+              </select>
+            </FilterField>
+          ) : null}
+          <FilterField label="Key" htmlFor="f-key">
+            <select id="f-key" name="keyId" defaultValue={filters.keyId ?? ""} className={inputStyles}>
+              <option value="">All keys</option>
+              {keys.map((k) => (
+                <option key={k.id} value={k.id}>
+                  {k.name}
+                  {isAdmin && k.userId !== principal.userId ? ` (${k.username})` : ""}
+                </option>
+              ))}
+            </select>
+          </FilterField>
+          <FilterField label="Provider" htmlFor="f-provider">
+            <select id="f-provider" name="provider" defaultValue={filters.provider ?? ""} className={inputStyles}>
+              <option value="">All providers</option>
+              {providerList.map((p) => (
+                <option key={p.key} value={p.key}>
+                  {p.name}
+                </option>
+              ))}
+              {filters.provider && !providerList.some((p) => p.key === filters.provider) ? <option value={filters.provider}>{filters.provider}</option> : null}
+            </select>
+          </FilterField>
+          <FilterField label="Model" htmlFor="f-model">
+            <input id="f-model" name="model" list="f-models" defaultValue={filters.model ?? ""} placeholder="All models" className={inputStyles} />
+            <datalist id="f-models">
+              {models.map((m) => (
+                <option key={m} value={m} />
+              ))}
+            </datalist>
+          </FilterField>
+          <FilterField label="Calls" htmlFor="f-outcome">
+            <select id="f-outcome" name="outcome" defaultValue={filters.outcome ?? ""} className={inputStyles}>
+              <option value="">All calls</option>
+              <option value="errors">Errors only</option>
+              <option value="limited">Refused by a limit</option>
+            </select>
+          </FilterField>
+          <FilterField label="Chart per" htmlFor="f-bucket">
+            <select id="f-bucket" name="bucket" defaultValue={filters.bucket} className={inputStyles}>
+              <option value="hour">Hour</option>
+              <option value="day">Day</option>
+            </select>
+          </FilterField>
+          <div className="flex items-end gap-2 sm:col-span-3 lg:col-span-2">
+            <button type="submit" className={clsx(buttonStyles.base, buttonStyles.primary)}>
+              Apply
+            </button>
+            <Link href="/usage" className={clsx(buttonStyles.base, buttonStyles.ghost)}>
+              Reset
+            </Link>
+          </div>
+          {problem ? (
+            <p role="alert" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 sm:col-span-3 lg:col-span-6">
+              {problem} — showing the last 7 days instead.
+            </p>
+          ) : null}
+        </form>
+      </Card>
+
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="usage-totals">
-        <Stat label="Requests" value={nf.format(totals.requests)} />
-        <Stat label="Errors" value={nf.format(totals.errors)} detail={totals.requests > 0 ? `${errorRate.toFixed(1)}% of requests` : undefined} />
-        <Stat
-          label="Tokens"
-          value={nf.format(totals.promptTokens + totals.completionTokens)}
-          detail={`${nf.format(totals.promptTokens)} prompt · ${nf.format(totals.completionTokens)} completion`}
-        />
+        <Stat label="Requests" value={nf.format(totals.requests)} detail={`${filters.fromDay} to ${filters.toDay} (UTC)`} />
+        <Stat label="Errors" value={nf.format(totals.errors)} detail={totals.requests > 0 ? `${errorRate.toFixed(1)}% · ${nf.format(totals.limited)} refused by limits` : undefined} />
+        <Stat label="Tokens" value={nf.format(totals.promptTokens + totals.completionTokens)} detail={`${nf.format(totals.promptTokens)} prompt · ${nf.format(totals.completionTokens)} completion`} />
         <Stat label="Cost (USD)" value={formatUsd(totals.costUsd)} />
       </div>
-      <Card
-        className="mt-6"
-        title="Recent requests"
-        description={logs.length >= RECENT_LIMIT ? `The latest ${RECENT_LIMIT}. Tokens are prompt / completion.` : "Tokens are prompt / completion."}
-      >
-        {logs.length === 0 ? (
-          <EmptyState title="No requests yet" action={<ButtonLink href="/keys" variant="secondary">Go to virtual keys</ButtonLink>}>
+
+      <Card className="mt-6" title="Over time">
+        <UsageChart bucket={filters.bucket} points={series.map((p) => ({ at: p.at, requests: p.requests, tokens: p.promptTokens + p.completionTokens, costUsd: p.costUsd }))} />
+      </Card>
+
+      <div className="mt-6 grid gap-6 lg:grid-cols-2">
+        {isAdmin ? <Breakdown title="By user" by="user" rows={byUser} filters={filters} param="userId" /> : null}
+        <Breakdown title="By key" by="key" rows={byKey} filters={filters} param="keyId" />
+        <Breakdown title="By provider" by="provider" rows={byProvider} filters={filters} param="provider" />
+        <Breakdown title="By model" by="model" rows={byModel} filters={filters} param="model" />
+      </div>
+
+      <Card className="mt-6" title="Calls" description="Newest first. Tokens are prompt / completion; Details shows everything logged about a call.">
+        {page.calls.length === 0 ? (
+          <EmptyState title="No calls in this range" action={<ButtonLink href="/keys" variant="secondary">Go to virtual keys</ButtonLink>}>
             Calls through the gateway show up here with their tokens, cost and latency.
           </EmptyState>
         ) : (
-          <Table label="Recent requests">
-            <thead>
-              <tr>
-                <Th>Time</Th>
-                <Th>User</Th>
-                <Th>Provider</Th>
-                <Th>Model</Th>
-                <Th>Status</Th>
-                <Th className="text-right">Tokens</Th>
-                <Th className="text-right">Cost</Th>
-                <Th className="text-right">Latency</Th>
-                <Th>Stream</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100" data-testid="usage-table">
-              {logs.map((log) => (
-                <LogRow key={log.id} log={log} />
-              ))}
-            </tbody>
-          </Table>
+          <>
+            <CallsTable calls={page.calls} showUser={isAdmin} />
+            <nav aria-label="Pages of calls" className="flex justify-end gap-2 border-t border-zinc-100 px-4 py-3">
+              {filters.cursor ? (
+                <Link href={`/usage?${usageQuery(filters)}`} className={clsx(buttonStyles.base, buttonStyles.secondary, buttonStyles.small)}>
+                  Newest
+                </Link>
+              ) : null}
+              {page.nextCursor ? (
+                <Link href={`/usage?${usageQuery(filters, { cursor: page.nextCursor })}`} className={clsx(buttonStyles.base, buttonStyles.secondary, buttonStyles.small)}>
+                  Older calls
+                </Link>
+              ) : null}
+            </nav>
+          </>
         )}
       </Card>
     </>
   );
 }
 
-function LogRow({ log }: { log: RequestLogDTO }) {
-  const tokens = (n: number | null) => (n === null ? <span className="text-zinc-600">—</span> : nf.format(n));
+const inputStyles = "mt-1 block w-full rounded-lg border border-zinc-300 bg-white px-2.5 py-1.5 text-sm shadow-xs focus:border-zinc-500 focus:ring-2 focus:ring-zinc-200 focus:outline-none";
+
+function FilterField({ label, htmlFor, children }: { label: string; htmlFor: string; children: React.ReactNode }) {
   return (
-    <tr data-testid="usage-row" className="hover:bg-zinc-50/60">
-      <Td label="Time">
-        <RelativeTime iso={log.createdAt} />
-      </Td>
-      <Td label="User">{log.username ?? <span className="text-zinc-600">deleted user</span>}</Td>
-      <Td label="Provider">
-        <span title={log.providerName ?? "deleted provider"}>{log.providerName ?? log.providerKey}</span>
-      </Td>
-      <Td label="Model">
-        <div className="min-w-0">
-        {log.model ? <span className="font-mono text-xs text-zinc-700">{log.model}</span> : <span className="text-zinc-600">—</span>}
-        <p className="max-w-48 truncate font-mono text-xs text-zinc-600" title={`${log.method} ${log.path}`}>
-          {log.method} {log.path}
-        </p>
-        </div>
-      </Td>
-      <Td label="Status">
-        <StatusBadge status={log.status} />
-      </Td>
-      <Td label="Tokens" className="tabular-nums md:text-right">
-        <span title="prompt / completion tokens">
-          {tokens(log.promptTokens)}
-          <span className="text-zinc-600" aria-hidden> / </span>
-          {tokens(log.completionTokens)}
-        </span>
-      </Td>
-      <Td label="Cost" className="tabular-nums md:text-right">{formatUsd(log.costUsd)}</Td>
-      <Td label="Latency" className="tabular-nums md:text-right">{nf.format(log.latencyMs)} ms</Td>
-      <Td label="Stream">{log.stream ? "Yes" : "No"}</Td>
-    </tr>
+    <div className="min-w-0">
+      <label htmlFor={htmlFor} className="block text-xs font-medium text-zinc-700">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+function Breakdown({ title, by, rows, filters, param }: { title: string; by: BreakdownDimension; rows: BreakdownRow[]; filters: UsageFilters; param: string }) {
+  return (
+    <Card title={title}>
+      {rows.length === 0 ? (
+        <p className="px-5 py-4 text-sm text-zinc-600">No calls in this range.</p>
+      ) : (
+        <table className="w-full text-sm" aria-label={`Usage ${title.toLowerCase()}`} data-testid={`breakdown-${by}`}>
+          <thead>
+            <tr className="bg-zinc-50 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
+              <th scope="col" className="px-4 py-2">
+                {by}
+              </th>
+              <th scope="col" className="px-4 py-2 text-right">
+                Requests
+              </th>
+              <th scope="col" className="hidden px-4 py-2 text-right sm:table-cell">
+                Tokens
+              </th>
+              <th scope="col" className="px-4 py-2 text-right">
+                Cost
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {rows.map((r) => (
+              <tr key={r.id ?? "none"} className="tabular-nums">
+                <td className="max-w-48 truncate px-4 py-2">
+                  {r.id !== null ? (
+                    <Link href={`/usage?${usageQuery(filters, { [param]: r.id })}`} className="text-zinc-900 underline decoration-zinc-300 underline-offset-2 hover:decoration-zinc-600">
+                      {r.label}
+                    </Link>
+                  ) : (
+                    <span className="text-zinc-600">{r.label}</span>
+                  )}
+                </td>
+                <td className="px-4 py-2 text-right">{nf.format(r.requests)}</td>
+                <td className="hidden px-4 py-2 text-right sm:table-cell">{nf.format(r.promptTokens + r.completionTokens)}</td>
+                <td className="px-4 py-2 text-right">{formatUsd(r.costUsd)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
   );
 }

@@ -1,6 +1,7 @@
 "use server";
 
 import { adminAction } from "@/lib/auth/action";
+import { updateUserLimits } from "@/lib/limits/queries";
 import { createUser, deleteUser, linkServiceToken, resetPassword, unlinkServiceToken, updateUser } from "@/lib/users/queries";
 
 const revalidate = ["/users"];
@@ -52,4 +53,13 @@ export const unlinkServiceTokenAction = adminAction(
     return { message: "Service token unlinked" };
   },
   { revalidate },
+);
+
+/** A user's budget and rate limits (across all their keys); the form sends every field. */
+export const updateUserLimitsAction = adminAction(
+  async (_principal, { id = "", ...input }) => {
+    await updateUserLimits({ id, input });
+    return { message: "Saved the user's limits" };
+  },
+  { revalidate: [...revalidate, "/keys"] },
 );

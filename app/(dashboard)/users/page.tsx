@@ -1,6 +1,7 @@
 import { Card, EmptyState, PageHeader } from "@/app/_components/ui";
 import { requirePageAdmin } from "@/lib/auth/dal";
 import { getAuthConfig } from "@/lib/auth/sign-in";
+import { getLimitsOf, getSpendNow } from "@/lib/limits/queries";
 import { listUsers } from "@/lib/users/queries";
 import { CreateUserDialog } from "./create-user-dialog";
 import { SERVICE_TOKEN_EXPLAINER } from "./service-token-copy";
@@ -12,6 +13,9 @@ export default async function UsersPage() {
   const principal = await requirePageAdmin();
   const cfMode = getAuthConfig().cf_access_enabled;
   const users = await listUsers();
+  const ids = users.map((u) => u.id);
+  const limits = await getLimitsOf({ scope: "user", ids });
+  const spend = await getSpendNow({ scope: "user", ids, periods: new Map([...limits].map(([id, l]) => [id, l.budgetPeriod ?? "month"] as const)) });
   return (
     <>
       <PageHeader
@@ -29,7 +33,7 @@ export default async function UsersPage() {
             Add the people who should use the gateway.
           </EmptyState>
         ) : (
-          <UsersTable users={users} currentUserId={principal.userId} cfMode={cfMode} />
+          <UsersTable users={users} currentUserId={principal.userId} cfMode={cfMode} limits={Object.fromEntries(limits)} spend={Object.fromEntries(spend)} />
         )}
       </Card>
       {cfMode ? <p className="mt-3 text-xs text-zinc-600">{SERVICE_TOKEN_EXPLAINER} Link one in the Service tokens column.</p> : null}

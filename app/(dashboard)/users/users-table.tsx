@@ -4,11 +4,27 @@ import { ConfirmAction } from "@/app/_components/dialog";
 import { ActionsCell } from "@/app/_components/table-actions";
 import { Badge, buttonStyles, RelativeTime, Table, Td, Th } from "@/app/_components/ui";
 import type { UserDTO } from "@/lib/users/queries";
+import { formatUsd } from "@/lib/format/money";
+import type { SpendNow } from "@/lib/limits/queries";
+import { NO_LIMITS, type Limits } from "@/lib/limits/types";
+import { UserLimitsDialog } from "./limits-dialog";
 import { deleteUserAction } from "./actions";
 import { ServiceTokensDialog } from "./service-tokens-dialog";
 import { EditUserDialog, PasswordDialog } from "./user-dialogs";
 
-export function UsersTable({ users, currentUserId, cfMode }: { users: UserDTO[]; currentUserId: string; cfMode: boolean }) {
+export function UsersTable({
+  users,
+  currentUserId,
+  cfMode,
+  limits = {},
+  spend = {},
+}: {
+  users: UserDTO[];
+  currentUserId: string;
+  cfMode: boolean;
+  limits?: Record<string, Limits>;
+  spend?: Record<string, SpendNow>;
+}) {
   return (
     <Table label="Users">
       <thead>
@@ -18,6 +34,7 @@ export function UsersTable({ users, currentUserId, cfMode }: { users: UserDTO[];
           <Th>Role</Th>
           <Th>Last sign-in</Th>
           <Th>Service tokens</Th>
+          <Th>Limits</Th>
           <Th className="text-right">
             <span className="sr-only">Actions</span>
           </Th>
@@ -25,14 +42,25 @@ export function UsersTable({ users, currentUserId, cfMode }: { users: UserDTO[];
       </thead>
       <tbody className="divide-y divide-zinc-100" data-testid="users-table">
         {users.map((user) => (
-          <UserRow key={user.id} user={user} isSelf={user.id === currentUserId} cfMode={cfMode} />
+          <UserRow key={user.id} user={user} isSelf={user.id === currentUserId} cfMode={cfMode} limits={limits[user.id] ?? NO_LIMITS} spend={spend[user.id]} />
         ))}
       </tbody>
     </Table>
   );
 }
 
-function UserRow({ user, isSelf, cfMode }: { user: UserDTO; isSelf: boolean; cfMode: boolean }) {
+const PERIOD_WORD = { day: "today", week: "this week", month: "this month" } as const;
+
+function LimitsSummary({ limits, spend }: { limits: Limits; spend?: SpendNow }) {
+  const parts = [
+    limits.budgetUsd !== null ? `${formatUsd(spend?.spentUsd ?? 0)} of ${formatUsd(limits.budgetUsd)} ${PERIOD_WORD[limits.budgetPeriod ?? "month"]}` : null,
+    limits.requestsPerMinute !== null ? `${limits.requestsPerMinute.toLocaleString("en")} req/min` : null,
+    limits.tokensPerMinute !== null ? `${limits.tokensPerMinute.toLocaleString("en")} tokens/min` : null,
+  ].filter(Boolean);
+  return parts.length === 0 ? <span className="text-zinc-600">None</span> : <span className="text-xs">{parts.join(" · ")}</span>;
+}
+
+function UserRow({ user, isSelf, cfMode, limits, spend }: { user: UserDTO; isSelf: boolean; cfMode: boolean; limits: Limits; spend?: SpendNow }) {
   return (
     <tr data-testid={`user-row-${user.username}`} className="hover:bg-zinc-50/60">
       <Td>
@@ -67,8 +95,12 @@ function UserRow({ user, isSelf, cfMode }: { user: UserDTO; isSelf: boolean; cfM
       <Td label="Service tokens">
         <ServiceTokensDialog user={user} cfMode={cfMode} />
       </Td>
+      <Td label="Limits">
+        <LimitsSummary limits={limits} spend={spend} />
+      </Td>
       <ActionsCell>
         <EditUserDialog user={user} isSelf={isSelf} cfMode={cfMode} />
+        <UserLimitsDialog user={user} limits={limits} />
         {isSelf ? (
           // Your own password changes on the Account page, which asks for the current one.
           cfMode ? null : (

@@ -1,0 +1,39 @@
+"use client";
+
+import { X } from "lucide-react";
+import { useEffect, useId, useRef } from "react";
+
+/**
+ * A panel that slides in from the right edge over the page (full width on a phone), on
+ * the native <dialog> like {@link Modal}: focus trap, Escape and the close button close it.
+ */
+export function Drawer({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: React.ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      onClose={onClose}
+      aria-labelledby={titleId}
+      className="fixed inset-y-0 right-0 left-auto m-0 h-dvh max-h-dvh w-full max-w-md overflow-hidden border-l border-zinc-200 bg-white p-0 text-left text-zinc-900 shadow-xl sm:w-[28rem]"
+    >
+      <div className="flex h-full flex-col">
+        <div className="flex shrink-0 items-center justify-between gap-3 border-b border-zinc-100 px-5 py-4">
+          <h2 id={titleId} className="min-w-0 text-base font-semibold break-words text-zinc-900">
+            {title}
+          </h2>
+          <button type="button" onClick={onClose} className="shrink-0 rounded p-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900" aria-label="Close">
+            <X className="h-4 w-4" aria-hidden />
+          </button>
+        </div>
+        <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">{children}</div>
+      </div>
+    </dialog>
+  );
+}
