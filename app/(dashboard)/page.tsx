@@ -2,10 +2,12 @@ import Link from "next/link";
 import { LinkProgress } from "@/app/_components/link-progress";
 import { Card, PageHeader } from "@/app/_components/ui";
 import { requirePageUser } from "@/lib/auth/dal";
+import { getConfig } from "@/lib/config";
 import { listKeys } from "@/lib/keys/queries";
 import { listProviders } from "@/lib/providers/queries";
 import { formatUsd } from "@/lib/format/money";
 import { getUsageTotals } from "@/lib/usage/queries";
+import { GatewayUrl } from "./gateway-url";
 
 export const metadata = { title: "Overview" };
 
@@ -24,6 +26,7 @@ export default async function OverviewPage() {
   const actor = { userId: principal.userId, role: principal.role };
   const [totals, keys, providers] = await Promise.all([getUsageTotals({ actor }), listKeys({ actor }), listProviders()]);
   const activeKeys = keys.filter((k) => k.status === "active").length;
+  const publicOrigin = getConfig().publicOrigin;
   return (
     <>
       <PageHeader title={`Welcome, ${principal.username}`} description={principal.role === "admin" ? "Everyone's gateway traffic over the last 30 days." : "Your gateway traffic over the last 30 days."} />
@@ -36,14 +39,32 @@ export default async function OverviewPage() {
       <Card className="mt-6" title="Call the gateway" description="Point any OpenAI SDK at a provider's gateway URL and use a virtual key.">
         <div className="space-y-2 px-5 py-4 text-sm">
           {providers.length === 0 ? (
-            <p className="text-zinc-600">No providers yet.{principal.role === "admin" ? " Add one on the Providers page." : " Ask an admin to add one."}</p>
+            <p className="text-zinc-600">
+              No providers yet.{" "}
+              {principal.role === "admin" ? (
+                <>
+                  Add one on the{" "}
+                  <Link href="/providers" className="font-medium text-zinc-900 underline underline-offset-2">
+                    Providers page
+                    <LinkProgress />
+                  </Link>
+                  .
+                </>
+              ) : (
+                "Ask an admin to add one."
+              )}
+            </p>
           ) : (
-            providers.map((p) => (
-              <div key={p.id} className="flex flex-wrap items-center justify-between gap-2 rounded-lg bg-zinc-50 px-3 py-2">
-                <span className="font-medium text-zinc-800">{p.name}</span>
-                <code className="font-mono text-xs text-zinc-600">{p.gatewayPath}</code>
-              </div>
-            ))
+            <ul className="space-y-2" data-testid="gateway-urls">
+              {providers.map((p) => (
+                <li key={p.id} className="space-y-1 rounded-lg bg-zinc-50 px-3 py-2" data-testid={`gateway-url-${p.key}`}>
+                  <p className="min-w-0 break-all">
+                    <span className="font-medium text-zinc-900">{p.name}</span> <span className="font-mono text-xs text-zinc-600">{p.key}</span>
+                  </p>
+                  <GatewayUrl path={p.gatewayPath} configuredOrigin={publicOrigin} providerName={`${p.name} (${p.key})`} />
+                </li>
+              ))}
+            </ul>
           )}
         </div>
       </Card>

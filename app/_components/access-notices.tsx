@@ -1,4 +1,5 @@
 import { getResolution } from "@/lib/auth/dal";
+import { explainAccessRejection } from "@/lib/auth/access-rejections";
 import { getAuthConfig } from "@/lib/auth/sign-in";
 import { Logo } from "./ui";
 
@@ -13,22 +14,31 @@ function Shell({ children }: { children: React.ReactNode }) {
   );
 }
 
-export function CloudflareRequiredNotice() {
+/** The 401 page in Cloudflare Access mode: why the token was refused, and what to do. */
+export async function CloudflareRequiredNotice() {
   const config = getAuthConfig();
+  const resolution = await getResolution();
+  const why = explainAccessRejection(resolution.ok ? undefined : resolution.reason);
   return (
     <Shell>
       <p className="text-xs font-semibold uppercase tracking-wide text-brand-800">401 · Not signed in</p>
-      <h1 className="mt-2 text-xl font-semibold">Gatehouse is behind Cloudflare Access</h1>
-      <p className="mt-3 text-sm text-zinc-600">
-        This request did not carry a valid Cloudflare Access token. Open Gatehouse through your team&apos;s Cloudflare Access application
-        {config.team_domain ? (
-          <>
-            {" "}
-            (<span className="font-mono text-zinc-800">{config.team_domain}</span>)
-          </>
-        ) : null}{" "}
-        and sign in there. There is no password form here.
+      <h1 className="mt-2 text-xl font-semibold">{why.title}</h1>
+      <p className="mt-3 text-sm font-medium text-zinc-900" data-testid="access-rejection-reason">
+        {why.reason}
       </p>
+      <p className="mt-2 text-sm text-zinc-600" data-testid="access-rejection-fix">
+        {why.fix}
+      </p>
+      {config.team_domain ? (
+        <p className="mt-3 text-xs text-zinc-600">
+          Your team&apos;s Cloudflare Access: <span className="font-mono break-all text-zinc-800">{config.team_domain}</span>. There is no password form here.
+        </p>
+      ) : null}
+      {why.signInAgain && config.cf_access_enabled ? (
+        <a href={config.logout_url} className="mt-6 inline-block text-sm font-medium text-zinc-700 underline underline-offset-4 hover:text-zinc-900">
+          Sign out of Cloudflare Access
+        </a>
+      ) : null}
     </Shell>
   );
 }

@@ -5,8 +5,11 @@ import { Check, Copy } from "lucide-react";
 import { useEffect, useState } from "react";
 import { buttonStyles } from "./ui";
 
-/** Copies `value` to the clipboard and says so for two seconds. */
-export function CopyButton({ value, label = "Copy", className }: { value: string; label?: string; className?: string }) {
+/**
+ * Copies `value` to the clipboard and says so for two seconds. `subject` completes the
+ * accessible name where several copy buttons share a page ("Copy" + " gateway URL of X").
+ */
+export function CopyButton({ value, label = "Copy", subject, className }: { value: string; label?: string; subject?: string; className?: string }) {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -26,6 +29,7 @@ export function CopyButton({ value, label = "Copy", className }: { value: string
     <button type="button" onClick={copy} className={clsx(buttonStyles.base, buttonStyles.secondary, buttonStyles.small, className)}>
       {copied ? <Check className="h-3.5 w-3.5 text-emerald-600" aria-hidden /> : <Copy className="h-3.5 w-3.5" aria-hidden />}
       <span aria-live="polite">{copied ? "Copied" : label}</span>
+      {subject ? <span className="sr-only"> {subject}</span> : null}
     </button>
   );
 }

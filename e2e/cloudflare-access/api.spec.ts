@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { fakeCloudflare, mintAccessToken, unique } from "../fixtures/api";
 import { E2E } from "../fixtures/ports";
@@ -55,7 +56,8 @@ test("built-in sign-in, setup and password endpoints answer 403; config reports 
 
 test("service tokens: unlinked 403, linked to a user 200 as that user", async ({ request }) => {
   const admin = header(await mintAccessToken(request, { email: E2E.cfAdmin.email }));
-  const clientId = `${unique("svc").replace(/-/g, "")}.access`;
+  // Cloudflare's shape: 32 hex characters, then .access.
+  const clientId = `${randomBytes(16).toString("hex")}.access`;
   const serviceToken = header(await mintAccessToken(request, { commonName: clientId }));
   const unlinked = await me(request, serviceToken);
   expect(unlinked.status).toBe(403);
@@ -65,8 +67,16 @@ test("service tokens: unlinked 403, linked to a user 200 as that user", async ({
   expect(res.status()).toBe(201);
   const robot = (await res.json()).user;
   expect(robot.hasPassword).toBe(false);
-  const link = await request.post(`/api/v1/users/${robot.id}/service-tokens`, { headers: admin, data: { clientId, name: "CI" } });
+  // A Client ID in any other shape is refused with a message that says what one looks like.
+  for (const wrong of ["not-a-client-id", `${clientId.slice(0, -7)}.accesss`, clientId.slice(1)]) {
+    const refused = await request.post(`/api/v1/users/${robot.id}/service-tokens`, { headers: admin, data: { clientId: wrong, name: "CI" } });
+    expect(refused.status(), wrong).toBe(400);
+    expect((await refused.json()).error.fields.clientId).toEqual([expect.stringMatching(/^A Client ID is 32 hex characters then \.access/)]);
+  }
+  // Pasted with spaces and in capitals, it is the same Client ID.
+  const link = await request.post(`/api/v1/users/${robot.id}/service-tokens`, { headers: admin, data: { clientId: `  ${clientId.toUpperCase()} `, name: "CI" } });
   expect(link.status()).toBe(201);
+  expect((await link.json()).service_token.clientId).toBe(clientId);
 
   const linked = await me(request, serviceToken);
   expect(linked.status).toBe(200);

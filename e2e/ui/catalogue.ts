@@ -1,5 +1,9 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, type Locator, type Page } from "@playwright/test";
+import { signInBuiltinAdmin } from "../fixtures/api";
+import type { Mode } from "./modes";
 import type { Seed } from "./seed";
+
+export type { Mode } from "./modes";
 
 /**
  * Every page and every dialog of Gatehouse, as the UI suite (pages.spec.ts) visits them:
@@ -9,11 +13,21 @@ import type { Seed } from "./seed";
  *
  * A new page or dialog gets an entry here; the suite picks it up. Data the entries need
  * (ids, names) comes from `seed` (seed.ts), created once per run through the API.
+ *
+ * An entry of one sign-in mode only (`modes`) is tagged (modes.ts) and the other mode's
+ * project leaves it out by `grepInvert` (playwright.config.ts), so it is neither run nor
+ * reported as skipped there.
+ *
+ * Not here: the passkey dialogs (rename, delete), which need a Gatehouse with passkeys
+ * on (GATEHOUSE_PUBLIC_URL on localhost); e2e/passkeys/account-dialogs.spec.ts checks them
+ * with the same checks.
  */
 
-export type Mode = "builtin" | "cloudflare-access";
-/** Who visits: the seeded admin or user, nobody, or (Access mode) a verified email that is no user. */
-export type Visitor = "admin" | "user" | "anonymous" | "unknown-email";
+/**
+ * Who visits: the seeded admin or user, nobody, or (Access mode) a verified email that is
+ * no user, or the admin with an expired Access token.
+ */
+export type Visitor = "admin" | "user" | "anonymous" | "unknown-email" | "expired-token";
 
 interface Common {
   /** Test title. */
@@ -65,8 +79,11 @@ export const PAGES: PageEntry[] = [
 
   { name: "sign in", as: "anonymous", modes: ["builtin"], path: "/login", ready: heading("Sign in") },
   { name: "no Access token (401)", as: "anonymous", modes: ["cloudflare-access"], path: "/", status: 401, ready: heading("Gatehouse is behind Cloudflare Access") },
+  { name: "expired Access token (401)", as: "expired-token", modes: ["cloudflare-access"], path: "/keys", status: 401, ready: heading("Your Cloudflare Access sign-in has expired") },
+  { name: "Access required", as: "anonymous", modes: ["cloudflare-access"], path: "/access/required", ready: heading("Gatehouse is behind Cloudflare Access") },
   { name: "sign in, Access mode", as: "anonymous", modes: ["cloudflare-access"], path: "/login", ready: heading("Sign in through Cloudflare Access") },
   { name: "unknown email (403)", as: "unknown-email", modes: ["cloudflare-access"], path: "/", status: 403, ready: heading("You are signed in, but not a Gatehouse user") },
+  { name: "access denied", as: "unknown-email", modes: ["cloudflare-access"], path: "/access/denied", ready: heading("You are signed in, but not a Gatehouse user") },
   { name: "Access keys unavailable", as: "anonymous", modes: ["cloudflare-access"], path: "/access/unavailable", ready: heading("Cloudflare Access keys are unavailable") },
 ];
 
@@ -88,6 +105,12 @@ export const DIALOGS: DialogEntry[] = [
     open: (page) => page.getByRole("button", { name: "Add user" }).first().click(),
     dialog: "Add user",
     then: submitEmpty("Add user"),
+  },
+  {
+    name: "edit the last admin",
+    path: "/users",
+    open: (page, seed) => row(page, `user-row-${seed.admin.username}`).getByRole("button", { name: "Edit" }).click(),
+    dialog: (seed) => `Edit ${seed.admin.username}`,
   },
   {
     name: "edit user",
@@ -154,9 +177,24 @@ export const DIALOGS: DialogEntry[] = [
     dialog: (seed) => `Revoke ${seed.key.name}?`,
   },
   {
+    name: "end a session",
+    modes: ["builtin"],
+    path: "/account",
+    open: async (page) => {
+      // A second session of the admin, so the list has one to end besides this browser's.
+      const elsewhere = await playwrightRequest.newContext({ baseURL: new URL(page.url()).origin });
+      await signInBuiltinAdmin(elsewhere);
+      await elsewhere.dispose();
+      await page.reload();
+      await page.locator('[data-testid="session-row"]:not([data-current])').first().getByRole("button", { name: /^End / }).click();
+    },
+    dialog: "End this session?",
+  },
+  {
     name: "delete provider",
     path: "/providers",
     open: (page, seed) => row(page, `provider-row-${seed.provider.key}`).getByRole("button", { name: "Delete" }).click(),
-    dialog: /^Delete .+\?$/,
+    // Display names may repeat; the key in the title names the provider unambiguously.
+    dialog: (seed) => `Delete ${seed.provider.name} (${seed.provider.key})?`,
   },
 ];

@@ -19,11 +19,12 @@ export interface Identity {
   storageState?: Awaited<ReturnType<APIRequestContext["storageState"]>>;
 }
 
-async function accessHeaders(email: string): Promise<Record<string, string>> {
+/** An Access token for `email`, valid for `expiresIn` seconds (negative: expired that long ago). */
+async function accessHeaders(email: string, expiresIn = 3600): Promise<Record<string, string>> {
   const api = await playwrightRequest.newContext();
   try {
-    // An hour: longer than any run of the suite.
-    return { "cf-access-jwt-assertion": await mintAccessToken(api, { email, expiresIn: 3600 }) };
+    // An hour by default: longer than any run of the suite.
+    return { "cf-access-jwt-assertion": await mintAccessToken(api, { email, expiresIn }) };
   } finally {
     await api.dispose();
   }
@@ -87,6 +88,7 @@ export async function seed(mode: Mode, baseURL: string): Promise<{ seed: Seed; i
       identities.set("admin", { headers: await accessHeaders(E2E.cfAdmin.email) });
       identities.set("user", { headers: await accessHeaders(user.email) });
       identities.set("unknown-email", { headers: await accessHeaders(`${id}-stranger@example.com`) });
+      identities.set("expired-token", { headers: await accessHeaders(E2E.cfAdmin.email, -3600) });
     } else {
       identities.set("admin", { headers: {}, storageState: await api.storageState() });
       const userApi = await playwrightRequest.newContext({ baseURL });

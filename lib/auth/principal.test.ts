@@ -61,6 +61,19 @@ describe("principal resolution with Cloudflare Access", () => {
     expect(none).toMatchObject({ ok: false, status: 401 });
   });
 
+  it("says why a token was refused, for the 401 page to explain", async () => {
+    const none = await resolvePrincipal({ headers: new Headers(), cookies: { get: () => undefined } });
+    expect(none).toMatchObject({ ok: false, status: 401, reason: "missing" });
+    const expired = await cf.issuer.mint({ email: "ada@example.com", expiresIn: -3600 });
+    expect(await resolvePrincipal({ headers: new Headers({ "cf-access-jwt-assertion": expired }), cookies: { get: () => undefined } })).toMatchObject({
+      ok: false,
+      status: 401,
+      reason: "expired",
+    });
+    const otherApp = await cf.issuer.mint({ email: "ada@example.com", aud: ["another-application"] });
+    expect(await resolvePrincipal({ headers: new Headers({ "cf-access-jwt-assertion": otherApp }), cookies: { get: () => undefined } })).toMatchObject({ status: 401, reason: "audience" });
+  });
+
   it("ignores the plaintext email header", async () => {
     await createUser({ username: "boss", email: "boss@example.com", role: "admin" });
     const r = await resolvePrincipal({

@@ -3,7 +3,7 @@ import { cachedUser } from "@/lib/credentials/cache";
 import { SESSION_COOKIE, sessionIdOf, validateSessionToken } from "@/lib/credentials/sessions";
 import { setRequestUser } from "@/lib/request-context";
 import { getUserByEmail, getUserByServiceToken, recordSignIn } from "@/lib/users/queries";
-import { createAccessKeySet, createAccessVerifier, type AccessVerifier, isAccessTokenError } from "./cloudflare-access";
+import { createAccessKeySet, createAccessVerifier, type AccessRejection, type AccessVerifier, isAccessTokenError } from "./cloudflare-access";
 
 /**
  * The one answer to "who is asking". `middleware.ts` calls {@link resolvePrincipal} to stop
@@ -31,6 +31,8 @@ export type Resolution =
       message: string;
       /** The verified identity of a 403 (email, or service token Client ID), safe to show its owner. */
       identity?: string;
+      /** Cloudflare Access mode, 401: why the token was refused (the 401 page explains it, see ./access-rejections.ts). */
+      reason?: AccessRejection;
     };
 
 /** The parts of a request the resolver reads: headers and one cookie. */
@@ -104,7 +106,7 @@ async function resolveAccess(source: CredentialSource, cf: CfAccessConfig): Prom
       }
       const message =
         err.reason === "missing" ? "No Cloudflare Access token: reach Gatehouse through its Cloudflare Access application" : `Cloudflare Access token rejected: ${err.message}`;
-      return { ok: false, status: 401, code: "unauthenticated", message };
+      return { ok: false, status: 401, code: "unauthenticated", message, reason: err.reason };
     }
     throw err;
   }

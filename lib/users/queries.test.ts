@@ -152,6 +152,16 @@ describe("users", () => {
     await linkServiceToken({ userId: u.id, clientId: "88bf3b6d86161464f6509f7219099e57.access" });
     expect((await caught(linkServiceToken({ userId: v.id, clientId: "88bf3b6d86161464f6509f7219099e57.access" }))).status).toBe(409);
     expect((await caught(linkServiceToken({ userId: v.id, clientId: "bad id!" }))).status).toBe(400);
+    // Cloudflare's shape only: 32 hex characters, then .access; one message that shows it.
+    for (const wrong of ["not-a-client-id", "88bf3b6d86161464f6509f7219099e5.access", "88bf3b6d86161464f6509f7219099e57", "88bf3b6d86161464f6509f7219099e5g.access", "88bf3b6d86161464f6509f7219099e57.access.evil"]) {
+      const err = await caught(linkServiceToken({ userId: v.id, clientId: wrong }));
+      expect(err.status, wrong).toBe(400);
+      expect(err.fieldErrors?.clientId, wrong).toEqual([expect.stringContaining("32 hex characters then .access, like 88bf3b6d86161464f6509f7219099e57.access")]);
+    }
+    expect((await caught(linkServiceToken({ userId: v.id, clientId: "  " }))).fieldErrors?.clientId).toEqual(["Enter the service token's Client ID"]);
+    // Pasted in capitals with spaces around, it is still the same token.
+    const pasted = await linkServiceToken({ userId: v.id, clientId: " 0123456789ABCDEF0123456789ABCDEF.ACCESS " });
+    expect(pasted.clientId).toBe("0123456789abcdef0123456789abcdef.access");
     expect((await listUsers()).find((x) => x.id === u.id)!.serviceTokens.map((t) => t.clientId)).toEqual(["88bf3b6d86161464f6509f7219099e57.access"]);
   });
 

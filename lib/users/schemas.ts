@@ -50,13 +50,23 @@ export const loginSchema = z.object({
   password: secretText("Password", { error: "Enter your password" }).min(1, "Enter your password").max(256),
 });
 
+/**
+ * A Cloudflare Access service token's Client ID: 32 hexadecimal characters, then `.access`
+ * (e.g. `88bf3b6d86161464f6509f7219099e57.access`), as Zero Trust → Access → Service Auth
+ * shows it and as the token's `common_name` claim carries it. Matched ignoring case.
+ */
+export const SERVICE_TOKEN_CLIENT_ID = /^[0-9a-f]{32}\.access$/;
+
+export const clientIdSchema = text("Client ID", { error: "Enter the service token's Client ID" })
+  .trim()
+  .toLowerCase()
+  .min(1, { error: "Enter the service token's Client ID", abort: true })
+  .regex(
+    SERVICE_TOKEN_CLIENT_ID,
+    "A Client ID is 32 hex characters then .access, like 88bf3b6d86161464f6509f7219099e57.access; copy it from Zero Trust → Access → Service Auth",
+  );
+
 export const serviceTokenLinkSchema = z.object({
-  clientId: z
-    .string({ error: "Enter the service token's Client ID" })
-    .trim()
-    .toLowerCase()
-    .min(8, "Client ID looks too short")
-    .max(128, "Client ID looks too long")
-    .regex(/^[A-Za-z0-9._-]+$/, "Client ID is letters, digits, dots, dashes (e.g. 88bf3b6d86161464f6509f7219099e57.access)"),
+  clientId: clientIdSchema,
   name: z.preprocess(blankToUndefined, text("Name").trim().max(USER_LIMITS.serviceTokenName, `Name must be at most ${USER_LIMITS.serviceTokenName} characters`).optional()),
 });

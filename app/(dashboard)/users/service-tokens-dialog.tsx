@@ -119,7 +119,7 @@ function LinkTokenForm({ userId }: { userId: string }) {
           required
           state={state}
           placeholder="88bf3b6d86161464f6509f7219099e57.access"
-          hint="Zero Trust → Access → Service Auth."
+          hint="32 hex characters then .access, from Zero Trust → Access → Service Auth."
         />
         <Field label="Name (optional)" name="name" maxLength={USER_LIMITS.serviceTokenName} autoComplete="off" state={state} placeholder="CI pipeline" />
       </div>

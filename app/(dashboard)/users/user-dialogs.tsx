@@ -6,7 +6,8 @@ import { USER_LIMITS } from "@/lib/users/limits";
 import type { UserDTO } from "@/lib/users/queries";
 import { resetPasswordAction, updateUserAction } from "./actions";
 
-export function EditUserDialog({ user, isSelf, cfMode }: { user: UserDTO; isSelf: boolean; cfMode: boolean }) {
+/** Email and role; the last admin's role is shown but fixed (demoting them is refused). */
+export function EditUserDialog({ user, isSelf, isLastAdmin, cfMode }: { user: UserDTO; isSelf: boolean; isLastAdmin: boolean; cfMode: boolean }) {
   return (
     <FormDialog
       action={updateUserAction}
@@ -23,7 +24,7 @@ export function EditUserDialog({ user, isSelf, cfMode }: { user: UserDTO; isSelf
           <Field
             label="Email"
             name="email"
-        maxLength={USER_LIMITS.email}
+            maxLength={USER_LIMITS.email}
             type="email"
             autoComplete="off"
             defaultValue={user.email ?? ""}
@@ -34,11 +35,19 @@ export function EditUserDialog({ user, isSelf, cfMode }: { user: UserDTO; isSelf
                 : "Optional; they can sign in with it instead of the username. Leave empty to remove it."
             }
           />
-          <Select label="Role" name="role" state={state} defaultValue={user.role}>
+          <Select
+            label="Role"
+            name="role"
+            state={state}
+            defaultValue={user.role}
+            // A disabled select is not submitted: the role is left as it is.
+            disabled={isLastAdmin}
+            hint={isLastAdmin ? `${isSelf ? "You are" : `${user.username} is`} the last admin. Make another user an admin first.` : undefined}
+          >
             <option value="user">User</option>
             <option value="admin">Admin</option>
           </Select>
-          {isSelf && user.role === "admin" ? <p className="text-xs text-zinc-600">Making yourself a user ends your access to admin pages.</p> : null}
+          {isSelf && user.role === "admin" && !isLastAdmin ? <p className="text-xs text-zinc-600">Making yourself a user ends your access to admin pages.</p> : null}
         </>
       )}
     </FormDialog>

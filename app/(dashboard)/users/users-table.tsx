@@ -25,6 +25,9 @@ export function UsersTable({
   limits?: Record<string, Limits>;
   spend?: Record<string, SpendNow>;
 }) {
+  // The last admin can be neither deleted nor demoted (lib/users/queries.ts refuses both),
+  // so neither is offered.
+  const admins = users.filter((u) => u.role === "admin").length;
   return (
     <Table label="Users">
       <thead>
@@ -42,7 +45,15 @@ export function UsersTable({
       </thead>
       <tbody className="divide-y divide-zinc-100" data-testid="users-table">
         {users.map((user) => (
-          <UserRow key={user.id} user={user} isSelf={user.id === currentUserId} cfMode={cfMode} limits={limits[user.id] ?? NO_LIMITS} spend={spend[user.id]} />
+          <UserRow
+            key={user.id}
+            user={user}
+            isSelf={user.id === currentUserId}
+            isLastAdmin={user.role === "admin" && admins === 1}
+            cfMode={cfMode}
+            limits={limits[user.id] ?? NO_LIMITS}
+            spend={spend[user.id]}
+          />
         ))}
       </tbody>
     </Table>
@@ -60,7 +71,21 @@ function LimitsSummary({ limits, spend }: { limits: Limits; spend?: SpendNow }) 
   return parts.length === 0 ? <span className="text-zinc-600">None</span> : <span className="text-xs">{parts.join(" · ")}</span>;
 }
 
-function UserRow({ user, isSelf, cfMode, limits, spend }: { user: UserDTO; isSelf: boolean; cfMode: boolean; limits: Limits; spend?: SpendNow }) {
+function UserRow({
+  user,
+  isSelf,
+  isLastAdmin,
+  cfMode,
+  limits,
+  spend,
+}: {
+  user: UserDTO;
+  isSelf: boolean;
+  isLastAdmin: boolean;
+  cfMode: boolean;
+  limits: Limits;
+  spend?: SpendNow;
+}) {
   return (
     <tr data-testid={`user-row-${user.username}`} className="hover:bg-zinc-50/60">
       <Td>
@@ -99,7 +124,7 @@ function UserRow({ user, isSelf, cfMode, limits, spend }: { user: UserDTO; isSel
         <LimitsSummary limits={limits} spend={spend} />
       </Td>
       <ActionsCell>
-        <EditUserDialog user={user} isSelf={isSelf} cfMode={cfMode} />
+        <EditUserDialog user={user} isSelf={isSelf} isLastAdmin={isLastAdmin} cfMode={cfMode} />
         <UserLimitsDialog user={user} limits={limits} />
         {isSelf ? (
           // Your own password changes on the Account page, which asks for the current one.
@@ -111,13 +136,19 @@ function UserRow({ user, isSelf, cfMode, limits, spend }: { user: UserDTO; isSel
         ) : (
           <PasswordDialog user={user} cfMode={cfMode} />
         )}
-        <ConfirmAction action={deleteUserAction} fields={{ id: user.id }} label="Delete" subject={user.username} title={`Delete ${user.username}?`} confirmLabel="Delete user">
-          <p>
-            <strong className="font-medium text-zinc-900">{user.username}</strong> will lose access at once. Their virtual keys and service-token links are deleted
-            too; their request history stays. This cannot be undone.
-          </p>
-          {isSelf ? <p className="mt-2 font-medium text-red-700">This is your own account: you will be signed out.</p> : null}
-        </ConfirmAction>
+        {isLastAdmin ? (
+          <span className="px-2 text-xs text-zinc-600" data-testid="last-admin-note">
+            Last admin: cannot be deleted
+          </span>
+        ) : (
+          <ConfirmAction action={deleteUserAction} fields={{ id: user.id }} label="Delete" subject={user.username} title={`Delete ${user.username}?`} confirmLabel="Delete user">
+            <p>
+              <strong className="font-medium text-zinc-900">{user.username}</strong> will lose access at once. Their virtual keys and service-token links are deleted
+              too; their request history stays. This cannot be undone.
+            </p>
+            {isSelf ? <p className="mt-2 font-medium text-red-700">This is your own account: you will be signed out.</p> : null}
+          </ConfirmAction>
+        )}
       </ActionsCell>
     </tr>
   );
