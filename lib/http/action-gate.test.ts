@@ -10,7 +10,7 @@ describe("server-action gate", () => {
   it("lets React's own encodings through: (state, FormData) as multipart, no arguments as text", async () => {
     const form = new FormData();
     form.set("0", JSON.stringify([{ ok: false, message: "$$5 off" }, "$K1"]));
-    form.set("1_username", "ada");
+    form.set("_1_username", "ada");
     const req = new Request("http://gh.test/login", { method: "POST", body: form, headers: { "next-action": ID } });
     expect(await checkActionRequest(req, known)).toBeNull();
     expect(await checkActionRequest(action("[]"), known)).toBeNull();
