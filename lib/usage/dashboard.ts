@@ -68,7 +68,9 @@ export interface SeriesPoint extends UsageTotalsInRange {
 /** Requests, tokens and cost per hour or UTC day over the range; buckets without calls are filled with zeros. */
 export async function getUsageSeries({ actor, filters }: { actor: Actor; filters: UsageFilters }): Promise<SeriesPoint[]> {
   const db = await getDb();
-  const bucket = sql<Date>`date_trunc(${filters.bucket}, ${usageHourly.hour}, 'UTC')`;
+  // The unit is inlined (a parameter would make GROUP BY and SELECT differ); it is one of two words.
+  const unit = filters.bucket === "day" ? "day" : "hour";
+  const bucket = sql<Date>`date_trunc(${sql.raw(`'${unit}'`)}, ${usageHourly.hour}, 'UTC')`;
   const rows = await db
     .select({ at: sql<string>`to_char(${bucket} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:00:00"Z"')`, ...sums })
     .from(usageHourly)

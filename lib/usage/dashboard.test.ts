@@ -1,0 +1,97 @@
+import { sql } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { requestLogs, users, virtualKeys } from "@/lib/db/schema";
+import { CSV_HEADER, csvField, csvLines } from "./csv";
+import { eachCall, getBreakdown, getRangeTotals, getUsageSeries, listCalls } from "./dashboard";
+import { parseUsageFilters } from "./filters";
+
+let admin: { userId: string; role: "admin" };
+let someone: { userId: string; role: "user" };
+let keyA: string;
+let keyB: string;
+
+beforeEach(async () => {
+  const db = await getDb();
+  await db.execute(sql`truncate table users, virtual_keys, request_logs, usage_hourly cascade`);
+  const [a, u] = await db.insert(users).values([{ username: "boss", role: "admin" }, { username: "dev" }]).returning();
+  admin = { userId: a!.id, role: "admin" };
+  someone = { userId: u!.id, role: "user" };
+  const keys = await db
+    .insert(virtualKeys)
+    .values([
+      { name: "boss-key", keyHash: `a${Date.now()}`, displayPrefix: "x", userId: a!.id },
+      { name: "dev-key", keyHash: `b${Date.now()}`, displayPrefix: "y", userId: u!.id },
+    ])
+    .returning();
+  keyA = keys[0]!.id;
+  keyB = keys[1]!.id;
+  const at = (iso: string) => new Date(iso);
+  const base = { providerKey: "p1", method: "POST", path: "/v1/chat/completions", latencyMs: 100 };
+  await db.insert(requestLogs).values([
+    { ...base, userId: a!.id, virtualKeyId: keyA, model: "m1", status: 200, promptTokens: 10, completionTokens: 5, costUsd: "0.01", createdAt: at("2026-03-02T10:15:00Z") },
+    { ...base, userId: a!.id, virtualKeyId: keyA, model: "m1", status: 200, promptTokens: 20, completionTokens: 5, costUsd: "0.02", createdAt: at("2026-03-02T10:45:00Z") },
+    { ...base, userId: u!.id, virtualKeyId: keyB, model: "m2", status: 429, outcome: "limited", limitRefused: "key_rpm", createdAt: at("2026-03-02T11:05:00Z") },
+  ]);
+  // One more statement with a row in an hour already summed: the trigger adds to it.
+  await db.insert(requestLogs).values({ ...base, userId: u!.id, virtualKeyId: keyB, model: "m2", status: 500, promptTokens: 1, completionTokens: 0, costUsd: "0.5", errorExcerpt: '=HYPERLINK("x"), upstream said "no"', createdAt: at("2026-03-03T08:00:00Z") });
+});
+
+const range = { from: "2026-03-02", to: "2026-03-03" };
+
+describe("usage dashboard", () => {
+  it("totals, series and breakdowns read the hourly rollup the trigger keeps", async () => {
+    const filters = parseUsageFilters(range);
+    expect(await getRangeTotals({ actor: admin, filters })).toEqual({ requests: 4, errors: 2, limited: 1, promptTokens: 31, completionTokens: 10, costUsd: 0.53 });
+    expect(filters.bucket).toBe("hour");
+    const series = await getUsageSeries({ actor: admin, filters });
+    expect(series).toHaveLength(48);
+    expect(series.find((p) => p.at === "2026-03-02T10:00:00Z")).toMatchObject({ requests: 2, promptTokens: 30, costUsd: 0.03 });
+    const daily = await getUsageSeries({ actor: admin, filters: parseUsageFilters({ ...range, bucket: "day" }) });
+    expect(daily.map((p) => [p.at, p.requests])).toEqual([
+      ["2026-03-02T00:00:00Z", 3],
+      ["2026-03-03T00:00:00Z", 1],
+    ]);
+    const byKey = await getBreakdown({ actor: admin, filters, by: "key" });
+    expect(byKey.map((r) => [r.label, r.requests, r.costUsd])).toEqual([
+      ["dev-key", 2, 0.5],
+      ["boss-key", 2, 0.03],
+    ]);
+    expect((await getBreakdown({ actor: admin, filters, by: "user" })).map((r) => r.label).sort()).toEqual(["boss", "dev"]);
+  });
+
+  it("a user sees only their own calls, whatever user they ask for", async () => {
+    const filters = parseUsageFilters({ ...range, userId: admin.userId });
+    expect((await getRangeTotals({ actor: someone, filters })).requests).toBe(2);
+    const { calls } = await listCalls({ actor: someone, filters });
+    expect(calls.map((c) => c.keyName)).toEqual(["dev-key", "dev-key"]);
+  });
+
+  it("filters narrow the calls; pages follow a cursor, newest first", async () => {
+    const limited = await listCalls({ actor: admin, filters: parseUsageFilters({ ...range, outcome: "limited" }) });
+    expect(limited.calls.map((c) => [c.status, c.limitRefused])).toEqual([[429, "key_rpm"]]);
+    expect((await listCalls({ actor: admin, filters: parseUsageFilters({ ...range, keyId: keyA }) })).calls).toHaveLength(2);
+    const first = await listCalls({ actor: admin, filters: parseUsageFilters({ ...range, limit: "3" }) });
+    expect(first.calls.map((c) => c.createdAt)).toEqual(["2026-03-03T08:00:00.000Z", "2026-03-02T11:05:00.000Z", "2026-03-02T10:45:00.000Z"]);
+    const second = await listCalls({ actor: admin, filters: parseUsageFilters({ ...range, limit: "3", cursor: first.nextCursor! }) });
+    expect(second.calls.map((c) => c.createdAt)).toEqual(["2026-03-02T10:15:00.000Z"]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it("the CSV export holds every matching call, text quoted and formulas defused", async () => {
+    const batches: string[] = [];
+    for await (const calls of eachCall({ actor: admin, filters: parseUsageFilters(range), batch: 2 })) batches.push(csvLines(calls));
+    expect(batches).toHaveLength(2);
+    const lines = (CSV_HEADER + batches.join("")).trimEnd().split("\r\n");
+    expect(lines).toHaveLength(5);
+    expect(lines[1]).toContain(`"'=HYPERLINK(""x""), upstream said ""no"""`);
+    expect(csvField("-1")).toBe("'-1");
+    expect(csvField(-1)).toBe("-1");
+  });
+
+  it("refuses filters a person can fix, naming them", () => {
+    expect(() => parseUsageFilters({ from: "2026-03-05", to: "2026-03-01" })).toThrow("The start date is after the end date");
+    expect(() => parseUsageFilters({ from: "yesterday" })).toThrow("Use a date like 2026-01-31");
+    expect(() => parseUsageFilters({ limit: "1000" })).toThrow("limit must be at most 200");
+  });
+});
