@@ -312,7 +312,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   };
 }
 
-function decodeKey(raw: string): Buffer | null {
+/** A 32-byte key from 64 hex characters or base64 (`openssl rand -base64 32`), or null. */
+export function decodeKey(raw: string): Buffer | null {
   if (/^[0-9a-f]{64}$/i.test(raw)) return Buffer.from(raw, "hex");
   if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(raw)) {
     const buf = Buffer.from(raw.replace(/-/g, "+").replace(/_/g, "/"), "base64");

@@ -11,6 +11,7 @@ import { Logo } from "@/app/_components/ui";
 const items = [
   { href: "/", label: "Overview", admin: false },
   { href: "/keys", label: "Virtual keys", admin: false },
+  { href: "/models", label: "Models", admin: false },
   { href: "/usage", label: "Usage", admin: false },
   { href: "/providers", label: "Providers", admin: true },
   { href: "/users", label: "Users", admin: true },

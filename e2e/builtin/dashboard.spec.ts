@@ -1,7 +1,6 @@
 import OpenAI from "openai";
 import { expect, test, type Page } from "@playwright/test";
 import { signInBuiltinAdmin, startFakeOpenAI, unique } from "../fixtures/api";
-import { E2E } from "../fixtures/ports";
 
 // The admin pages in Chromium: what an admin does on day one.
 async function signIn(page: Page) {
@@ -37,33 +36,6 @@ test("users: add with inline errors, then delete after confirming", async ({ pag
   await row.getByRole("button", { name: "Delete" }).click();
   await page.getByRole("dialog", { name: `Delete ${username}?` }).getByRole("button", { name: "Delete user" }).click();
   await expect(row).toHaveCount(0);
-});
-
-test("providers: a Cloudflare AI Gateway from Account ID and Gateway, parsed back on edit", async ({ page }) => {
-  await signIn(page);
-  await page.goto("/providers/new");
-  const key = unique("cfgw");
-  await page.getByLabel("API type").selectOption("cloudflare-ai-gateway");
-  await page.getByLabel("Name").fill("Cloudflare AI Gateway");
-  await page.getByLabel("Key", { exact: true }).fill(key);
-  await page.getByLabel("Account ID").fill("abc");
-  await page.getByLabel("Gateway", { exact: true }).fill("prod-gw");
-  await page.getByRole("button", { name: "Add provider" }).click();
-  await expect(page.getByText(/32 hexadecimal characters/)).toBeVisible();
-  await page.getByLabel("Account ID").fill("0123456789abcdef0123456789abcdef");
-  await expect(page.getByTestId("cf-url-preview")).toContainText(`${E2E.fakeCloudflareUrl}/v1/0123456789abcdef0123456789abcdef/prod-gw/compat`);
-  await page.getByLabel("API key (optional)").fill("sk-stored-upstream-key");
-  await page.getByLabel("Models").fill("openai/gpt-4o-mini 0.15 0.6");
-  await page.getByRole("button", { name: "Add provider" }).click();
-  await expect(page).toHaveURL(/\/providers$/);
-  const row = page.getByTestId(`provider-row-${key}`);
-  await expect(row).toBeVisible();
-
-  await row.getByRole("link", { name: /Edit/ }).click();
-  await expect(page.getByLabel("Account ID")).toHaveValue("0123456789abcdef0123456789abcdef");
-  await expect(page.getByLabel("Gateway", { exact: true })).toHaveValue("prod-gw");
-  await expect(page.getByLabel("API key (optional)")).toHaveValue("");
-  expect(await page.content()).not.toContain("sk-stored-upstream-key");
 });
 
 test("keys: the secret is shown once and works with the SDK", async ({ page, baseURL }) => {

@@ -63,6 +63,7 @@ const heading = (name: string | RegExp) => (page: Page) => page.getByRole("headi
 export const PAGES: PageEntry[] = [
   { name: "overview", path: "/", ready: (page, seed) => page.getByRole("heading", { level: 1, name: `Welcome, ${seed.admin.username}` }) },
   { name: "virtual keys", path: "/keys", ready: heading("Virtual keys") },
+  { name: "models", path: "/models", ready: heading("Models") },
   { name: "usage", path: "/usage", ready: heading("Usage") },
   { name: "providers", path: "/providers", ready: heading("Providers") },
   { name: "add provider", path: "/providers/new", ready: heading("Add provider") },
@@ -73,6 +74,7 @@ export const PAGES: PageEntry[] = [
 
   { name: "overview as a user", as: "user", path: "/", ready: (page, seed) => page.getByRole("heading", { level: 1, name: `Welcome, ${seed.user.username}` }) },
   { name: "virtual keys as a user", as: "user", path: "/keys", ready: heading("Virtual keys") },
+  { name: "models as a user", as: "user", path: "/models", ready: heading("Models") },
   { name: "usage as a user", as: "user", path: "/usage", ready: heading("Usage") },
   { name: "account as a user", as: "user", path: "/account", ready: heading("Account") },
   { name: "admin page refused to a user (403)", as: "user", path: "/users", status: 403, ready: heading("This page is for admins") },

@@ -15,6 +15,11 @@ const VERSION = "v1";
 
 let cachedKey: Buffer | null = null;
 
+/** The key in use (loaded, or generated on the embedded default). */
+export function currentEncryptionKey(): Buffer {
+  return key();
+}
+
 function key(): Buffer {
   if (cachedKey) return cachedKey;
   const config = getConfig();
@@ -40,10 +45,27 @@ export function ensureEncryptionKey(): void {
   key();
 }
 
+/** Where the key in use comes from: the environment, or the embedded default's key file. */
+export function encryptionKeySource(): { kind: "env" } | { kind: "file"; file: string } {
+  const config = getConfig();
+  return config.encryptionKey ? { kind: "env" } : { kind: "file", file: path.join(config.dataDir, "encryption.key") };
+}
+
+/** Uses `next` from now on in this process (after `rotate-encryption-key` committed). */
+export function useEncryptionKey(next: Buffer): void {
+  if (next.length !== 32) throw new Error("an encryption key is 32 bytes");
+  cachedKey = next;
+}
+
 /** Encrypts a UTF-8 secret. Returns the storable string. */
 export function sealSecret(plaintext: string): string {
+  return sealSecretWith(key(), plaintext);
+}
+
+/** {@link sealSecret} under a given 32-byte key (key rotation). */
+export function sealSecretWith(secretKey: Buffer, plaintext: string): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key(), iv);
+  const cipher = createCipheriv("aes-256-gcm", secretKey, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   return [VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(".");
 }
@@ -54,10 +76,15 @@ export function sealSecret(plaintext: string): string {
  *   (the message never contains the value).
  */
 export function openSecret(sealed: string): string {
+  return openSecretWith(key(), sealed);
+}
+
+/** {@link openSecret} under a given 32-byte key (key rotation). */
+export function openSecretWith(secretKey: Buffer, sealed: string): string {
   const [version, iv, tag, ciphertext] = sealed.split(".");
   if (version !== VERSION || !iv || !tag || ciphertext === undefined) throw new Error("stored secret has an unknown format");
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key(), Buffer.from(iv, "base64url"));
+    const decipher = createDecipheriv("aes-256-gcm", secretKey, Buffer.from(iv, "base64url"));
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
   } catch {

@@ -25,4 +25,18 @@ describe("models text", () => {
       { line: 6, message: expect.stringMatching(/^context "lots" is not a whole number of tokens/) },
     ]);
   });
+
+  it.each([
+    "text-embedding-3-small 0.02",
+    "gpt-4o 2.5 10",
+    "o1 15 60 7.5 context=200000 max=100000",
+    "tiny 0.0000001 0.00000025",
+    'claude 3 15 0.3 name="Claude Sonnet" write=3.75',
+    "workers-ai/@cf/meta/llama-3.1-8b-instruct",
+    "free 0 0",
+  ])("writes %s back exactly as it reads it", (line) => {
+    const { models, errors } = parseModelLines(line);
+    expect(errors).toEqual([]);
+    expect(formatModelLines(models.map(({ line: _l, ...m }) => m))).toBe(line);
+  });
 });

@@ -101,8 +101,10 @@ export function parseModelLines(text: string): { models: ParsedModelLine[]; erro
   return { models, errors };
 }
 
+/** A number as the parser reads it back: never exponent notation (`1e-7` is not a price the parser takes). */
 function formatNumber(n: number): string {
-  return String(n);
+  const s = String(n);
+  return /e/i.test(s) ? n.toFixed(20).replace(/0+$/, "").replace(/\.$/, "") : s;
 }
 
 /** One model back into its line (the inverse of {@link parseModelLines}). */

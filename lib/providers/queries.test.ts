@@ -3,7 +3,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { providers } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { createProvider, getUpstreamProvider, listProviders, updateProvider } from "./queries";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createProvider, getUpstreamProvider, listProviders, testProvider, updateProvider } from "./queries";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 
@@ -115,5 +117,31 @@ describe("providers", () => {
   ])("creates a %s provider", async (apiType, baseUrl) => {
     const p = await createProvider({ apiType, key: "p1", name: "P", baseUrl, apiKey: "key-0123456789abcd" });
     expect(p).toMatchObject({ apiType, baseUrl, secrets: { apiKey: { last4: "abcd" } } });
+  });
+
+  it("tests a provider with its stored credential, or with typed fields before saving", async () => {
+    const auth: string[] = [];
+    const server = http.createServer((req, res) => {
+      auth.push(String(req.headers.authorization));
+      res.writeHead(req.headers.authorization === "Bearer sk-good-0123456789" ? 200 : 401, { "content-type": "application/json" });
+      res.end(JSON.stringify(req.headers.authorization === "Bearer sk-good-0123456789" ? { data: [{ id: "m1" }] } : { error: { message: "Invalid API key" } }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    try {
+      // Not saved yet: a create body without key or name.
+      expect(await testProvider({ input: { apiType: "openai-completions", baseUrl: base, apiKey: "sk-good-0123456789" } })).toMatchObject({ ok: true, status: 200, models: [{ id: "m1" }] });
+      const p = await createProvider({ apiType: "openai-completions", key: "t1", name: "T", baseUrl: base, apiKey: "sk-bad-0123456789" });
+      expect(await testProvider({ id: p.id })).toMatchObject({ ok: false, status: 401, message: "Upstream answered 401: Invalid API key" });
+      // A typed key is tried without being saved; blank keeps the stored one.
+      expect(await testProvider({ id: p.id, input: { apiKey: "sk-good-0123456789", name: "ignored", models: "half typed 1 x" } })).toMatchObject({ ok: true });
+      expect(await testProvider({ id: p.id, input: { apiKey: "" } })).toMatchObject({ ok: false, status: 401 });
+      expect(auth).toEqual(["Bearer sk-good-0123456789", "Bearer sk-bad-0123456789", "Bearer sk-good-0123456789", "Bearer sk-bad-0123456789"]);
+      expect((await getUpstreamProvider({ key: "t1" }))!.secrets.apiKey).toBe("sk-bad-0123456789");
+      // The typed fields are validated as on save.
+      expect(await caught(testProvider({ id: p.id, input: { baseUrl: "https://api.example.com/v1/chat/completions" } }))).toMatchObject({ status: 400, fieldErrors: { baseUrl: [expect.stringMatching(/drop "\/chat\/completions"/)] } });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

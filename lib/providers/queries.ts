@@ -6,7 +6,8 @@ import { asUuid } from "@/lib/db/ids";
 import { providers, type Provider, type ProviderModel } from "@/lib/db/schema";
 import { AppError, conflict, parseOrThrow, uniqueViolation, type FieldErrors } from "@/lib/errors";
 import { getApiType, isApiType, type ApiType, type ApiTypeModule, type SecretName, type UpstreamProvider } from "./api-types";
-import { apiTypeOfSchema, createProviderSchema, updateProviderSchema, type CreateProviderInput, type UpdateProviderInput } from "./schemas";
+import { probeUpstream, type ProbeResult } from "./probe";
+import { apiTypeOfSchema, createProviderSchema, modelsSchema, updateProviderSchema, type CreateProviderInput, type UpdateProviderInput } from "./schemas";
 
 export type { UpstreamProvider };
 
@@ -233,4 +234,56 @@ export async function getUpstreamProvider({ key }: { key: string }): Promise<Ups
   const [row] = await db.select().from(providers).where(eq(providers.key, key)).limit(1);
   if (!row) return null;
   return { id: row.id, key: row.key, apiType: row.apiType, baseUrl: row.baseUrl, secrets: storedSecrets(row), settings: row.settings, models: row.models };
+}
+
+/** Fields a draft for Test or Fetch models does not need (and need not be valid yet). */
+const DRAFT_IGNORED = ["key", "name", "models", "apiType", "id"];
+
+/** Models typed in a draft when they parse, else `fallback` (a half-typed list must not stop a Test). */
+function draftModels(spec: ApiTypeModule, models: unknown, fallback: ProviderModel[]): ProviderModel[] {
+  if (models === undefined) return fallback;
+  const parsed = modelsSchema(spec).safeParse(models);
+  return parsed.success ? (parsed.data as ProviderModel[]) : fallback;
+}
+
+/**
+ * A provider as it would be with `input` applied, without saving anything: the stored
+ * one (`id`) with the typed fields over it (blank secrets = the stored ones), or, without
+ * `id`, a new one from a create body (key and name not needed). For Test and Fetch
+ * models before saving. Never serialise the result: it holds opened secrets.
+ * @throws {AppError} not_found; validation (the type's fields, as on save)
+ */
+export async function draftUpstreamProvider({ id, input = {} }: { id?: string; input?: Record<string, unknown> }): Promise<UpstreamProvider> {
+  const own = Object.fromEntries(Object.entries(input).filter(([k, v]) => !DRAFT_IGNORED.includes(k) && v !== undefined));
+  if (id === undefined) {
+    const { apiType } = parseOrThrow(apiTypeOfSchema, input);
+    const spec = getApiType(apiType);
+    const data = parseOrThrow(spec.fields, own) as Record<string, unknown>;
+    const { values, typed } = splitSecrets(spec, data);
+    const plan = planWrite(spec, values, typed, {});
+    return { id: "draft", key: "draft", apiType, baseUrl: plan.baseUrl, secrets: plan.final, settings: plan.settings, models: draftModels(spec, input.models, []) };
+  }
+  const db = await getDb();
+  const [current] = await db.select().from(providers).where(eq(providers.id, asUuid(id))).limit(1);
+  if (!current) throw new AppError("not_found", "No such provider");
+  if (!isApiType(current.apiType)) throw new AppError("validation", `This provider's API type "${current.apiType}" is not one this Gatehouse knows`);
+  const spec = getApiType(current.apiType);
+  const data = parseOrThrow(updateProviderSchema(current.apiType), own) as Record<string, unknown>;
+  const { values: changed, typed } = splitSecrets(spec, data);
+  const nonSecret = spec.fields.omit(Object.fromEntries(spec.secretFields.map((n) => [n, true])) as never);
+  const merged = parseOrThrow(nonSecret, { ...spec.fromStored({ baseUrl: current.baseUrl, settings: current.settings }), ...changed }) as Record<string, unknown>;
+  const plan = planWrite(spec, merged, typed, storedSecrets(current));
+  return { id: current.id, key: current.key, apiType: current.apiType, baseUrl: plan.baseUrl, secrets: plan.final, settings: plan.settings, models: draftModels(spec, input.models, current.models) };
+}
+
+/**
+ * The Test button: probes the provider (stored, or with typed-but-unsaved fields over it;
+ * see {@link draftUpstreamProvider}) through the gateway's URL and credentials.
+ * `kind: "list"` asks for the upstream's model listing (Fetch models).
+ * @returns `{ ok, status, latencyMs, models, message }` (see `probe.ts`); upstream
+ *   trouble is a result with `ok: false`, not an error.
+ * @throws {AppError} not_found, validation (the typed fields)
+ */
+export async function testProvider({ id, input, kind = "probe" }: { id?: string; input?: Record<string, unknown>; kind?: "probe" | "list" }): Promise<ProbeResult> {
+  return probeUpstream(await draftUpstreamProvider({ id, input }), kind);
 }

@@ -1,7 +1,7 @@
 "use server";
 
 import { adminAction } from "@/lib/auth/action";
-import { createProvider, deleteProvider, updateProvider } from "@/lib/providers/queries";
+import { createProvider, deleteProvider, testProvider, updateProvider } from "@/lib/providers/queries";
 
 const revalidate = ["/providers", "/"];
 
@@ -18,11 +18,8 @@ export const createProviderAction = adminAction(
  * become `null`, which the domain reads as "delete it".
  */
 export const updateProviderAction = adminAction(
-  async (_principal, { id = "", removeApiKey, removeGatewayToken, ...fields }) => {
-    const input: Record<string, string | null> = { ...fields };
-    if (removeApiKey === "on") input.apiKey = null;
-    if (removeGatewayToken === "on") input.gatewayToken = null;
-    const provider = await updateProvider({ id, input });
+  async (_principal, { id = "", ...fields }) => {
+    const provider = await updateProvider({ id, input: formInput(fields) });
     return { message: `Saved provider ${provider.name}`, data: { id: provider.id } };
   },
   { revalidate },
@@ -35,3 +32,37 @@ export const deleteProviderAction = adminAction(
   },
   { revalidate },
 );
+
+/**
+ * The form's fields as the domain takes them: `remove:<secret>` checkboxes become
+ * `null` (delete the stored secret); `_`-prefixed inputs are the form's own.
+ */
+function formInput(fields: Record<string, string>): Record<string, string | null> {
+  const input: Record<string, string | null> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (name.startsWith("remove:")) {
+      if (value === "on") input[name.slice("remove:".length)] = null;
+    } else if (!name.startsWith("_")) {
+      input[name] = value;
+    }
+  }
+  return input;
+}
+
+/**
+ * Test and Fetch models from the form (`_intent` = "test" or "list"), with what is typed,
+ * saved or not. The result goes back in `data`: ok, status, latencyMs, message, and the
+ * models as JSON. Upstream trouble is a result (`data.ok` "false"), not a form error.
+ */
+export const testProviderAction = adminAction(async (_principal, { id, _intent, ...fields }) => {
+  const result = await testProvider({ id: id || undefined, input: formInput(fields), kind: _intent === "list" ? "list" : "probe" });
+  return {
+    data: {
+      ok: String(result.ok),
+      status: result.status === null ? "" : String(result.status),
+      latencyMs: String(result.latencyMs),
+      message: result.message,
+      models: JSON.stringify(result.models),
+    },
+  };
+});

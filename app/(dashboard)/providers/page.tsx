@@ -6,6 +6,7 @@ import { Badge, ButtonLink, Card, Code, EmptyState, PageHeader, Table, Td, Th, b
 import { requirePageAdmin } from "@/lib/auth/dal";
 import { listProviders } from "@/lib/providers/queries";
 import { deleteProviderAction } from "./actions";
+import { RowTestButton } from "./row-test-button";
 
 export const metadata = { title: "Providers" };
 
@@ -23,7 +24,7 @@ export default async function ProvidersPage() {
       <Card>
         {providers.length === 0 ? (
           <EmptyState title="No providers yet" action={addButton}>
-            Add OpenAI, any OpenAI-compatible API, or a Cloudflare AI Gateway. Users can then call it with their virtual keys.
+            Add OpenAI, Anthropic, Gemini, Azure OpenAI, Ollama, any OpenAI-compatible API, or a Cloudflare AI Gateway. Users can then call it with their virtual keys.
           </EmptyState>
         ) : (
           <Table label="Providers">
@@ -34,7 +35,7 @@ export default async function ProvidersPage() {
                 <Th>API type</Th>
                 <Th>Base URL</Th>
                 <Th className="text-right">Models</Th>
-                <Th>API key</Th>
+                <Th>Credentials</Th>
                 <Th className="text-right">
                   <span className="sr-only">Actions</span>
                 </Th>
@@ -68,10 +69,21 @@ export default async function ProvidersPage() {
                     <Td label="Models" className="tabular-nums md:text-right">
                       <span title={p.models.map((m) => m.id).join("\n") || undefined}>{p.models.length}</span>
                     </Td>
-                    <Td label="API key">
-                      {Object.keys(p.secrets).length > 0 ? <Badge tone="green">Stored</Badge> : <Badge>None</Badge>}
+                    <Td label="Credentials">
+                      {Object.keys(p.secrets).length > 0 ? (
+                        <span className="flex flex-wrap gap-1">
+                          {Object.values(p.secrets).map((s, i) => (
+                            <Badge key={i} tone="green">
+                              Stored{s.last4 ? ` …${s.last4}` : ""}
+                            </Badge>
+                          ))}
+                        </span>
+                      ) : (
+                        <Badge>None</Badge>
+                      )}
                     </Td>
                     <ActionsCell>
+                      <RowTestButton id={p.id} subject={subject} />
                       <Link href={`/providers/${p.id}`} className={`${buttonStyles.base} ${buttonStyles.ghost} ${buttonStyles.small}`}>
                         Edit<span className="sr-only"> {subject}</span>
                         <LinkProgress />
