@@ -60,7 +60,7 @@ test("providers: a Cloudflare AI Gateway in Unified Billing mode — field error
   await expect(page.getByRole("radio", { name: /Unified Billing/ })).toBeChecked();
   await expect(page.getByLabel("Account ID")).toHaveValue(ACCOUNT);
   await expect(page.getByLabel("Gateway", { exact: true })).toHaveValue("prod-gw");
-  await expect(page.getByLabel("Cloudflare API token")).toHaveValue("");
+  await expect(page.getByLabel("Cloudflare API token", { exact: true })).toHaveValue("");
   await expect(page.getByText("Stored, ending in …6789.")).toBeVisible();
   await expect(page.getByLabel("Models")).toHaveValue('openai/gpt-4o-mini 0.15 0.6 0.075 name="GPT-4o mini" context=128000\nworkers-ai/@cf/meta/llama-3.1-8b-instruct 0.02');
   await expect(page.getByTestId("endpoint-preview")).toHaveText(`${E2E.fakeCloudflareUrl}/v1/${ACCOUNT}/prod-gw/compat`);

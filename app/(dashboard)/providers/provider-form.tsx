@@ -85,7 +85,7 @@ function SecretField({ field, stored, state }: { field: FormField; stored?: { la
       {stored ? (
         <label className="mt-2 flex items-center gap-2 text-sm text-zinc-700">
           <input type="checkbox" name={`remove:${field.name}`} checked={remove} onChange={(e) => setRemove(e.target.checked)} className="h-4 w-4 rounded border-zinc-300 accent-red-600" />
-          Remove the stored {field.label.toLowerCase()}
+          Remove the stored {field.label}
         </label>
       ) : null}
     </div>
