@@ -193,6 +193,32 @@ export const DIALOGS: DialogEntry[] = [
     dialog: "End this session?",
   },
   {
+    name: "edit key",
+    path: "/keys",
+    open: (page, seed) => row(page, `key-row-${seed.key.name}`).getByRole("button", { name: `Edit ${seed.key.name}` }).click(),
+    dialog: (seed) => `Edit ${seed.key.name}`,
+    then: {
+      name: "with field errors",
+      run: async (page, dialog) => {
+        await dialog.getByLabel("Budget (USD)").fill("-1");
+        await dialog.getByRole("button", { name: "Save changes" }).click();
+        await expect(dialog.locator('[aria-invalid="true"]').first()).toBeVisible();
+      },
+    },
+  },
+  {
+    name: "limits of a user",
+    path: "/users",
+    open: (page, seed) => row(page, `user-row-${seed.user.username}`).getByRole("button", { name: `Limits for ${seed.user.username}` }).click(),
+    dialog: (seed) => `Limits for ${seed.user.username}`,
+  },
+  {
+    name: "details of a call",
+    path: "/usage",
+    open: (page) => page.getByTestId("usage-row").first().getByRole("button", { name: /Details/ }).click(),
+    dialog: /^Call \d+$/,
+  },
+  {
     name: "delete provider",
     path: "/providers",
     open: (page, seed) => row(page, `provider-row-${seed.provider.key}`).getByRole("button", { name: "Delete" }).click(),
