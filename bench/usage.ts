@@ -77,7 +77,7 @@ async function main() {
     const rows: { case: string; query: string; p50: number; p99: number; baseP50: number | null; baseP99: number | null }[] = [];
     for (const c of cases) {
       const filters = parseUsageFilters(c.params);
-      const range = sql`created_at >= ${filters.from} and created_at < ${filters.end} and ${c.raw}`;
+      const range = sql`created_at >= ${filters.from.toISOString()}::timestamptz and created_at < ${filters.end.toISOString()}::timestamptz and ${c.raw}`;
       const bucket = filters.bucket;
       const queries: { name: string; run: () => Promise<unknown>; baseline?: () => Promise<unknown> }[] = [
         {

@@ -120,7 +120,7 @@ test.describe("spend control in the browser", () => {
     expect(refused!.headers?.get("x-gatehouse-limit")).toBe("key_budget_day");
 
     // The refusal on the Usage page, filtered to refused calls, and in its drawer.
-    await page.getByLabel("Calls", { exact: true }).selectOption("limited");
+    await page.getByRole("form", { name: "Filters" }).getByLabel("Calls").selectOption("limited");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/outcome=limited/);
     const limited = page.getByTestId("usage-row").first();

@@ -213,19 +213,20 @@ function Breakdown({ title, by, rows, filters, param }: { title: string; by: Bre
       {rows.length === 0 ? (
         <p className="px-5 py-4 text-sm text-zinc-600">No calls in this range.</p>
       ) : (
-        <table className="w-full text-sm" aria-label={`Usage ${title.toLowerCase()}`} data-testid={`breakdown-${by}`}>
+        // Fixed layout: the name column takes what is left and truncates, so a long key name never widens the page on a phone.
+        <table className="w-full table-fixed text-sm" aria-label={`Usage ${title.toLowerCase()}`} data-testid={`breakdown-${by}`}>
           <thead>
             <tr className="bg-zinc-50 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
               <th scope="col" className="px-4 py-2">
                 {by}
               </th>
-              <th scope="col" className="px-4 py-2 text-right">
+              <th scope="col" className="w-24 px-4 py-2 text-right">
                 Requests
               </th>
-              <th scope="col" className="hidden px-4 py-2 text-right sm:table-cell">
+              <th scope="col" className="hidden w-24 px-4 py-2 text-right sm:table-cell">
                 Tokens
               </th>
-              <th scope="col" className="px-4 py-2 text-right">
+              <th scope="col" className="w-24 px-4 py-2 text-right">
                 Cost
               </th>
             </tr>
@@ -233,7 +234,7 @@ function Breakdown({ title, by, rows, filters, param }: { title: string; by: Bre
           <tbody className="divide-y divide-zinc-100">
             {rows.map((r) => (
               <tr key={r.id ?? "none"} className="tabular-nums">
-                <td className="max-w-48 truncate px-4 py-2">
+                <td className="truncate px-4 py-2">
                   {r.id !== null ? (
                     <Link href={`/usage?${usageQuery(filters, { [param]: r.id })}`} className="text-zinc-900 underline decoration-zinc-300 underline-offset-2 hover:decoration-zinc-600">
                       {r.label}

@@ -46,9 +46,10 @@ export function UsageChart({ points, bucket }: { points: ChartPoint[]; bucket: "
           ))}
         </div>
       </div>
+      {/* Hidden from screen readers, which get the same numbers in the table below; not focusable. */}
       <div className="h-64 px-2 py-3" aria-hidden>
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 4 }}>
+          <BarChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: 4 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
             <XAxis dataKey="at" tickFormatter={label} tick={{ fontSize: 11, fill: "#52525b" }} minTickGap={24} />
             <YAxis tickFormatter={(v: number) => (metric === "costUsd" ? formatUsd(v) : v.toLocaleString("en"))} tick={{ fontSize: 11, fill: "#52525b" }} width={64} allowDecimals={metric === "costUsd"} />
