@@ -24,7 +24,8 @@ export function Drawer({ open, onClose, title, children }: { open: boolean; onCl
       className="fixed inset-y-0 right-0 left-auto m-0 h-dvh max-h-dvh w-full max-w-md overflow-hidden border-l border-zinc-200 bg-white p-0 text-left text-zinc-900 shadow-xl sm:w-[28rem]"
     >
       <div className="flex h-full flex-col">
-        <div className="flex shrink-0 items-center justify-between gap-3 border-b border-zinc-100 px-5 py-4">
+        {/* The header is the drawer's actions row: its close button stays in view (e2e/ui/checks.ts). */}
+        <div className="flex shrink-0 items-center justify-between gap-3 border-b border-zinc-100 px-5 py-4" data-dialog-actions>
           <h2 id={titleId} className="min-w-0 text-base font-semibold break-words text-zinc-900">
             {title}
           </h2>

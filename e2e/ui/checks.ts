@@ -52,7 +52,7 @@ export async function expectPageHolds(page: Page): Promise<void> {
 
 /**
  * An open dialog fits the viewport, its actions row (`data-dialog-actions`, see
- * app/_components/dialog.tsx) is on screen without scrolling, and every button in it is
+ * app/_components/dialog.tsx; a drawer's is its header with the close button) is on screen without scrolling, and every button in it is
  * inside the viewport, on top (not covered) and clickable; the page still does not
  * scroll sideways; axe finds nothing serious inside the dialog.
  */
@@ -67,12 +67,25 @@ export async function expectDialogHolds(page: Page, dialog: Locator): Promise<vo
 
   const actions = dialog.locator("[data-dialog-actions]").filter({ visible: true });
   await expect(actions, "a dialog has one visible actions row (DialogFooter)").toHaveCount(1);
-  const buttons = actions.getByRole("button").or(actions.getByRole("link")).filter({ visible: true });
+  await expectButtonsUsable(page, actions);
+  await expectNoSideScroll(page);
+  const labelledBy = await dialog.getAttribute("aria-labelledby");
+  await expectNoSeriousA11yViolations(page, labelledBy ? `dialog[aria-labelledby="${labelledBy}"]` : "dialog[open]");
+}
+
+/**
+ * Every visible button and link in `container` is inside the viewport without scrolling,
+ * on top (not covered by anything) and clickable. Also for rows that appear inside an open
+ * dialog, e.g. its "really close?" question.
+ */
+export async function expectButtonsUsable(page: Page, container: Locator): Promise<void> {
+  const viewport = page.viewportSize()!;
+  const buttons = container.getByRole("button").or(container.getByRole("link")).filter({ visible: true });
   const count = await buttons.count();
-  expect(count, "the actions row has buttons").toBeGreaterThan(0);
+  expect(count, "the row has buttons").toBeGreaterThan(0);
   for (let i = 0; i < count; i++) {
     const button = buttons.nth(i);
-    const name = (await button.textContent())?.trim();
+    const name = (await button.textContent())?.trim() || (await button.getAttribute("aria-label"));
     const b = (await button.boundingBox())!;
     expect(b.x >= 0 && b.y >= 0 && b.x + b.width <= viewport.width + 0.5 && b.y + b.height <= viewport.height + 0.5, `"${name}" is inside the viewport without scrolling`).toBe(true);
     const onTop = await button.evaluate((el) => {
@@ -83,7 +96,4 @@ export async function expectDialogHolds(page: Page, dialog: Locator): Promise<vo
     expect(onTop, `"${name}" is not covered by anything`).toBe(true);
     await button.click({ trial: true, timeout: 5_000 });
   }
-  await expectNoSideScroll(page);
-  const labelledBy = await dialog.getAttribute("aria-labelledby");
-  await expectNoSeriousA11yViolations(page, labelledBy ? `dialog[aria-labelledby="${labelledBy}"]` : "dialog[open]");
 }

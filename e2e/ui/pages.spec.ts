@@ -2,7 +2,7 @@ import { expect, test as base } from "@playwright/test";
 import { E2E } from "../fixtures/ports";
 import { DIALOGS, PAGES, type Visitor } from "./catalogue";
 import { modeTags, type Mode } from "./modes";
-import { expectDialogHolds, expectPageHolds, SIZES } from "./checks";
+import { expectButtonsUsable, expectDialogHolds, expectPageHolds, SIZES } from "./checks";
 import { seed as seedData, Visitors, type Identity, type Seed } from "./seed";
 
 // Every page and dialog of catalogue.ts, at phone and laptop size, in the sign-in mode of
@@ -71,12 +71,18 @@ for (const size of SIZES) {
               await expectDialogHolds(page, next);
             });
           }
-          // Close every open dialog (Escape closes the top one; a dialog guarding a shown-once
-          // secret asks first, and its confirm button closes it).
+          // Close every open dialog (Escape closes the top one). A dialog that would lose
+          // something (a secret shown once) asks first: its question must be usable too.
           for (let i = 0; i < 3 && (await page.locator("dialog[open]").count()) > 0; i++) {
+            const open = page.locator("dialog[open]");
+            const before = await open.count();
             await page.keyboard.press("Escape");
-            const confirm = page.getByTestId("confirm-close");
-            if (await confirm.isVisible()) await confirm.getByRole("button").last().click();
+            const question = page.getByTestId("confirm-close").filter({ visible: true });
+            await expect.poll(async () => (await question.isVisible()) || (await open.count()) < before, "Escape closes the dialog or asks first").toBe(true);
+            if (await question.isVisible()) {
+              await expectButtonsUsable(page, question);
+              await question.getByRole("button").last().click();
+            }
           }
           await expect(page.locator("dialog[open]")).toHaveCount(0);
         } catch (err) {
