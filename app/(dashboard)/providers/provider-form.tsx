@@ -276,7 +276,7 @@ export function ProviderForm({ provider, cfOrigin }: { provider?: ProviderDTO; c
           value={modelsText}
           onChange={(e) => setModelsText(e.target.value)}
           state={shown}
-          placeholder={apiType === "cloudflare-ai-gateway" ? "openai/gpt-4o-mini 0.15 0.60 0.075\nworkers-ai/@cf/meta/llama-3.1-8b-instruct" : 'gpt-4o-mini 0.15 0.60 0.075 name="GPT-4o mini" context=128k max=16384'}
+          placeholder={'model-id 0.15 0.60 0.075 name="Display name" context=128k max=16384'}
           hint={
             <>
               One model per line: <span className="font-mono">id [input output cached-input] [name=&quot;…&quot;] [context=N] [max=N] [write=P]</span>. Prices in USD per million tokens,
