@@ -39,6 +39,20 @@ export interface Config {
   shutdownGraceMs: number;
   /** `GATEHOUSE_LISTEN_HOST`: the address the server binds; `null` = every interface. */
   listenHost: string | null;
+  /** The LLM gateway's own settings (docs/gateway.md). */
+  gateway: GatewayConfig;
+}
+
+export interface GatewayConfig {
+  /**
+   * `GATEHOUSE_GATEWAY_TTFB_SECONDS` (default 60), in ms: how long an upstream may take to
+   * start answering (its status line and headers) before the call ends with 504.
+   */
+  ttfbTimeoutMs: number;
+  /** `GATEHOUSE_GATEWAY_MAX_BODY_MB` (default 32), in bytes: larger request bodies get 413. */
+  maxBodyBytes: number;
+  /** `GATEHOUSE_GATEWAY_PORT` (default 3001): the port of the standalone listener (`npm run gateway`). */
+  port: number;
 }
 
 export type LogFormat = "text" | "json";
@@ -129,6 +143,9 @@ const envSchema = z.object({
   GATEHOUSE_LOG_FORMAT: z.string().optional(),
   GATEHOUSE_SHUTDOWN_GRACE_SECONDS: z.string().optional(),
   GATEHOUSE_LISTEN_HOST: z.string().optional(),
+  GATEHOUSE_GATEWAY_TTFB_SECONDS: z.string().optional(),
+  GATEHOUSE_GATEWAY_MAX_BODY_MB: z.string().optional(),
+  GATEHOUSE_GATEWAY_PORT: z.string().optional(),
   VERCEL: z.string().optional(),
 });
 
@@ -296,7 +313,23 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
 
   const listenHost = blank(e.GATEHOUSE_LISTEN_HOST) ? null : e.GATEHOUSE_LISTEN_HOST.trim();
 
+  const number = (name: "GATEHOUSE_GATEWAY_TTFB_SECONDS" | "GATEHOUSE_GATEWAY_MAX_BODY_MB" | "GATEHOUSE_GATEWAY_PORT", fallback: number, min: number, max: number, unit: string): number => {
+    const raw = e[name];
+    if (blank(raw)) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) throw new ConfigError(name, `expected ${unit} between ${min} and ${max}, got "${raw}"`);
+    return value;
+  };
+  const gatewayPort = number("GATEHOUSE_GATEWAY_PORT", 3001, 1, 65535, "a port number");
+  if (!Number.isInteger(gatewayPort)) throw new ConfigError("GATEHOUSE_GATEWAY_PORT", `expected a port number 1-65535, got "${e.GATEHOUSE_GATEWAY_PORT}"`);
+  const gateway: GatewayConfig = {
+    ttfbTimeoutMs: Math.round(number("GATEHOUSE_GATEWAY_TTFB_SECONDS", 60, 0.001, 3600, "seconds") * 1000),
+    maxBodyBytes: Math.round(number("GATEHOUSE_GATEWAY_MAX_BODY_MB", 32, 0.001, 1024, "megabytes") * 1024 * 1024),
+    port: gatewayPort,
+  };
+
   return {
+    gateway,
     port,
     databaseUrl,
     dataDir,

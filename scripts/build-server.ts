@@ -5,6 +5,7 @@
  *
  * - `server.js`: server.ts bundled (Next.js stays a dependency, from the traced
  *   node_modules), replacing the server.js Next.js writes there;
+ * - `gateway.js`: the standalone gateway listener (gateway.ts, `npm run gateway`): no Next.js;
  * - `cli.js`: the CLI (lib/cli/main.ts), so `create-admin` and `reset-password` work in a
  *   container with no sources and no tsx;
  * - `.next/static` and `public/`, which Next.js leaves out of the standalone folder
@@ -36,6 +37,12 @@ async function main(): Promise<void> {
   // Packages with native or WASM files load from the traced node_modules, as in the server.
   await build({
     ...common,
+    entryPoints: [path.join(root, "gateway.ts")],
+    outfile: path.join(standalone, "gateway.js"),
+    external: ["@node-rs/argon2", "@electric-sql/pglite", "postgres"],
+  });
+  await build({
+    ...common,
     entryPoints: [path.join(root, "lib", "cli", "main.ts")],
     outfile: path.join(standalone, "cli.js"),
     external: ["@node-rs/argon2", "@electric-sql/pglite", "postgres"],
@@ -44,7 +51,7 @@ async function main(): Promise<void> {
   copyFolder(path.join(root, ".next", "static"), path.join(standalone, ".next", "static"));
   copyFolder(path.join(root, "public"), path.join(standalone, "public"));
   copyFolder(path.join(root, "drizzle"), path.join(standalone, "drizzle"));
-  console.log(`build: ${path.relative(root, standalone)} is ready (node server.js, node cli.js)`);
+  console.log(`build: ${path.relative(root, standalone)} is ready (node server.js, node gateway.js, node cli.js)`);
 }
 
 /** Replaces `to` with a copy of `from`; nothing when `from` does not exist. */

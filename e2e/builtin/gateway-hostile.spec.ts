@@ -103,7 +103,7 @@ test.describe("gateway against a hostile upstream", () => {
     const { providerKey, secret } = await setup(request, upstream.url);
     const before = upstream.seen.length;
     const res = await request.get(`/gateway/${providerKey}/v1/models?key=${secret}&api_key=${secret}&keep=1`, {
-      headers: { "api-key": secret, "x-custom": `token ${secret}`, "x-api-key": secret, cookie: `k=${secret}`, "cf-access-client-secret": "s", "x-trace": "kept" },
+      headers: { "api-key": secret, "x-custom": `token ${secret}`, "x-api-key": secret, cookie: `k=${secret}`, "cf-access-client-secret": "s", "x-trace": "dropped", "openai-organization": "org-kept" },
     });
     expect(res.status()).toBe(200);
     const got = upstream.seen.slice(before);
@@ -111,7 +111,9 @@ test.describe("gateway against a hostile upstream", () => {
     expect(JSON.stringify(got[0])).not.toContain(secret);
     expect(got[0]!.path).toBe("/v1/models?keep=1");
     expect(got[0]!.headers.authorization).toBe(`Bearer ${REAL_KEY}`);
-    expect(got[0]!.headers["x-trace"]).toBe("kept");
+    // Headers pass by the API type's allow-list only.
+    expect(got[0]!.headers["openai-organization"]).toBe("org-kept");
+    expect(got[0]!.headers["x-trace"]).toBeUndefined();
     expect(got[0]!.headers["cf-access-client-secret"]).toBeUndefined();
   });
 

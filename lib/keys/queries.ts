@@ -8,6 +8,7 @@ import { getLimits, getLimitsOf, getSpendNow, setLimits, type SpendNow } from "@
 import { forgetCachedLimits } from "@/lib/limits/admission";
 import { limitsPatch, NO_LIMITS, type Limits } from "@/lib/limits/schemas";
 import { createKeySchema, updateKeySchema, type CreateKeyInput, type UpdateKeyInput } from "./schemas";
+import { forgetGatewayKeys } from "@/lib/gateway/lookup-cache";
 
 /** Virtual keys look like OpenAI's (`sk-…`) so SDKs and tools take them without complaint. */
 export const VIRTUAL_KEY_PREFIX = "sk-gh-";
@@ -169,13 +170,16 @@ export async function updateKey({ actor, id, input }: { actor: Actor; id: string
 }
 
 /**
- * Revokes a key at once (the gateway checks on every request). Idempotent.
+ * Revokes a key: this process's gateway refuses it at once, every other process within
+ * `LOOKUP_TTL_MS` (5 s, lib/gateway/lookup-cache.ts). Idempotent.
  * @throws {AppError} not_found (also for other users' keys, so ids cannot be probed).
  */
 export async function revokeKey({ actor, id }: { actor: Actor; id: string }): Promise<VirtualKeyDTO> {
   const db = await getDb();
   const owned = actor.role === "admin" ? eq(virtualKeys.id, asUuid(id)) : and(eq(virtualKeys.id, asUuid(id)), eq(virtualKeys.userId, actor.userId));
   await db.update(virtualKeys).set({ revokedAt: new Date() }).where(and(owned, isNull(virtualKeys.revokedAt)));
+  // This process refuses the key from now on; others within the gateway's cache time (5 s).
+  forgetGatewayKeys();
   const [full] = await db.select(columns).from(virtualKeys).innerJoin(users, eq(users.id, virtualKeys.userId)).where(owned);
   if (!full) throw new AppError("not_found", "No such key");
   return (await withLimits([full]))[0]!;
@@ -186,6 +190,8 @@ export interface GatewayKey {
   id: string;
   userId: string;
   allowedProviders: string[];
+  /** When the key stops working (the gateway's cache checks it on every call); null = never. */
+  expiresAt: Date | null;
 }
 
 /**
@@ -201,15 +207,21 @@ export async function getActiveKeyBySecret({ secret }: { secret: string }): Prom
     .where(eq(virtualKeys.keyHash, sha256Hex(secret)))
     .limit(1);
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
-  return { id: row.id, userId: row.userId, allowedProviders: row.allowedProviders };
+  return { id: row.id, userId: row.userId, allowedProviders: row.allowedProviders, expiresAt: row.expiresAt };
 }
 
 /** Marks a key used, at most once a minute per key (guarded in SQL, so replicas agree). */
 export async function touchKeyUsed({ id }: { id: string }): Promise<void> {
+  await touchKeysUsed({ ids: [id] });
+}
+
+/** {@link touchKeyUsed} for several keys in one statement (the gateway's log writer). */
+export async function touchKeysUsed({ ids }: { ids: readonly string[] }): Promise<void> {
+  if (ids.length === 0) return;
   const db = await getDb();
   const cutoff = new Date(Date.now() - 60_000);
   await db
     .update(virtualKeys)
     .set({ lastUsedAt: new Date() })
-    .where(and(eq(virtualKeys.id, id), or(isNull(virtualKeys.lastUsedAt), lt(virtualKeys.lastUsedAt, cutoff))));
+    .where(and(inArray(virtualKeys.id, [...ids]), or(isNull(virtualKeys.lastUsedAt), lt(virtualKeys.lastUsedAt, cutoff))));
 }

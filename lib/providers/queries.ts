@@ -4,6 +4,7 @@ import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
 import { getDb } from "@/lib/db/client";
 import { asUuid } from "@/lib/db/ids";
 import { providers, type Provider, type ProviderModel } from "@/lib/db/schema";
+import { forgetGatewayProviders } from "@/lib/gateway/lookup-cache";
 import { AppError, conflict, parseOrThrow, uniqueViolation, type FieldErrors } from "@/lib/errors";
 import { getApiType, isApiType, type ApiType, type ApiTypeModule, type SecretName, type UpstreamProvider } from "./api-types";
 import { probeUpstream, type ProbeResult } from "./probe";
@@ -178,6 +179,7 @@ export async function createProvider(input: CreateProviderInput | unknown): Prom
       .insert(providers)
       .values({ key: data.key, name: data.name, apiType, baseUrl: plan.baseUrl, settings: plan.settings, models: data.models ?? [], ...secretColumns(plan.changes) })
       .returning();
+    forgetGatewayProviders();
     return toDTO(row!);
   } catch (err) {
     rethrowUnique(err);
@@ -212,6 +214,7 @@ export async function updateProvider({ id, input }: { id: string; input: UpdateP
   try {
     const [row] = await db.update(providers).set(set).where(eq(providers.id, current.id)).returning();
     if (!row) throw new AppError("not_found", "No such provider");
+    forgetGatewayProviders();
     return toDTO(row);
   } catch (err) {
     rethrowUnique(err);
@@ -222,6 +225,7 @@ export async function updateProvider({ id, input }: { id: string; input: UpdateP
 export async function deleteProvider({ id }: { id: string }): Promise<void> {
   const db = await getDb();
   const [row] = await db.delete(providers).where(eq(providers.id, asUuid(id))).returning({ id: providers.id });
+  forgetGatewayProviders();
   if (!row) throw new AppError("not_found", "No such provider");
 }
 

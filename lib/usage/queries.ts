@@ -3,7 +3,25 @@ import { getDb } from "@/lib/db/client";
 import { providers, requestLogs, users } from "@/lib/db/schema";
 import type { Actor } from "@/lib/keys/queries";
 
-/** One gateway call as the gateway measured it. Tokens are counts; cost in USD. */
+/**
+ * How a gateway call ended (the `outcome` column): answered (`success`, or
+ * `upstream_error` for an upstream status ≥ 400), failed on the way (`upstream_unreachable`,
+ * `upstream_timeout`: no first byte in time), refused by the gateway (`body_too_large`,
+ * `refused` at the door: no or unknown key, unknown provider, provider not allowed, bad
+ * path; `limited`: a budget or rate limit), or abandoned (`client_disconnected`, before or
+ * during the answer: `error_code` says which).
+ */
+export type RequestOutcome =
+  | "success"
+  | "upstream_error"
+  | "upstream_unreachable"
+  | "upstream_timeout"
+  | "body_too_large"
+  | "client_disconnected"
+  | "refused"
+  | "limited";
+
+/** One gateway call as the gateway measured it. Tokens are counts; cost in USD; times in ms. */
 export interface RequestRecord {
   virtualKeyId: string | null;
   userId: string | null;
@@ -20,30 +38,48 @@ export interface RequestRecord {
   costUsd: number | null;
   latencyMs: number;
   errorExcerpt: string | null;
-  /** How the call ended (see the column's comment in lib/db/schema.ts); default `success`. */
-  outcome?: string;
-  /** Machine-readable reason for a refusal or failure. */
-  errorCode?: string | null;
-  /** The budget or limit that refused the call (`key_rpm`, `user_budget_month`, …). */
+  outcome: RequestOutcome;
+  /** Machine-readable reason for a refusal or failure (`invalid_api_key`, `provider_not_found`, …). */
+  errorCode: string | null;
+  /** The budget or limit that refused the call (`limited` only). */
   limitRefused?: string | null;
-  /** Receiving the call → the upstream's first byte, ms. */
-  ttfbMs?: number | null;
+  /** ms from receiving the call to the upstream's first byte; null when none came. */
+  ttfbMs: number | null;
+  cacheWriteTokens: number | null;
+  reasoningTokens: number | null;
 }
 
 // Upstream text goes into Postgres text columns, which cannot hold NUL.
 const clean = (s: string, max: number) => s.replace(/\u0000/g, "").slice(0, max);
 
-/** Inserts one request_logs row. Upstream-provided text is trimmed and NUL-free; a cost that does not fit is dropped. */
-export async function recordRequest(record: RequestRecord): Promise<void> {
-  const db = await getDb();
+function toRow(record: RequestRecord): typeof requestLogs.$inferInsert {
   const cost = record.costUsd !== null && Number.isFinite(record.costUsd) && record.costUsd < 1e6 ? record.costUsd.toFixed(8) : null;
-  await db.insert(requestLogs).values({
+  return {
     ...record,
+    providerKey: clean(record.providerKey, 200),
+    method: clean(record.method, 20),
     path: clean(record.path, 500),
     model: record.model === null ? null : clean(record.model, 200),
     costUsd: cost,
     errorExcerpt: record.errorExcerpt === null ? null : clean(record.errorExcerpt, 500),
-  });
+    errorCode: record.errorCode === null ? null : clean(record.errorCode, 100),
+    limitRefused: record.limitRefused ? clean(record.limitRefused, 100) : null,
+  };
+}
+
+/** Inserts one request_logs row. Upstream-provided text is trimmed and NUL-free; a cost that does not fit is dropped. */
+export async function recordRequest(record: RequestRecord): Promise<void> {
+  await recordRequests([record]);
+}
+
+/**
+ * Inserts request_logs rows in one statement (the gateway's log writer batches them).
+ * All or none: a failed insert leaves no row, so the caller may retry the whole batch.
+ */
+export async function recordRequests(records: readonly RequestRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const db = await getDb();
+  await db.insert(requestLogs).values(records.map(toRow));
 }
 
 export interface RequestLogDTO {
@@ -63,6 +99,12 @@ export interface RequestLogDTO {
   costUsd: number | null;
   latencyMs: number;
   errorExcerpt: string | null;
+  outcome: string;
+  errorCode: string | null;
+  ttfbMs: number | null;
+  cacheWriteTokens: number | null;
+  reasoningTokens: number | null;
+  virtualKeyId: string | null;
 }
 
 /** Recent calls, newest first: the actor's own, or (admins) everyone's. `limit` ≤ 500. */
@@ -97,6 +139,12 @@ export async function listRequestLogs({ actor, limit = 100 }: { actor: Actor; li
     costUsd: log.costUsd === null ? null : Number(log.costUsd),
     latencyMs: log.latencyMs,
     errorExcerpt: log.errorExcerpt,
+    outcome: log.outcome,
+    errorCode: log.errorCode,
+    ttfbMs: log.ttfbMs,
+    cacheWriteTokens: log.cacheWriteTokens,
+    reasoningTokens: log.reasoningTokens,
+    virtualKeyId: log.virtualKeyId,
   }));
 }
 

@@ -7,6 +7,7 @@ import { log } from "@/lib/log";
 import { asUuid } from "@/lib/db/ids";
 import { accessServiceTokens, users, type User } from "@/lib/db/schema";
 import { AppError, conflict, parseOrThrow, uniqueViolation, validationError, type FieldErrors } from "@/lib/errors";
+import { forgetGatewayKeys } from "@/lib/gateway/lookup-cache";
 import {
   blankToUndefined,
   createUserSchema,
@@ -309,6 +310,8 @@ export async function deleteUser({ id }: { id: string }): Promise<void> {
     const [row] = await tx.delete(users).where(eq(users.id, asUuid(id))).returning({ id: users.id });
     if (!row) throw new AppError("not_found", "No such user");
   });
+  // The user's virtual keys went with them: this process's gateway forgets them now.
+  forgetGatewayKeys();
 }
 
 /**

@@ -1,8 +1,8 @@
-import { proxyGatewayRequest } from "@/lib/gateway/proxy";
+import { gatewayFetch } from "@/lib/gateway/mount-fetch";
 
 /** /gateway/{provider}/{path…} — the LLM gateway (virtual key in, real key out). See docs/gateway.md. */
-async function handle(req: Request, { params }: { params: Promise<{ provider: string }> }): Promise<Response> {
-  return proxyGatewayRequest(req, (await params).provider);
+function handle(req: Request): Promise<Response> {
+  return gatewayFetch(req);
 }
 
 export const dynamic = "force-dynamic";

@@ -1,0 +1,67 @@
+import path from "node:path";
+import OpenAI from "openai";
+import postgres from "postgres";
+import { expect, test } from "@playwright/test";
+import { startAccountingUpstream } from "../fixtures/accounting-upstream";
+import { unique } from "../fixtures/api";
+import { freePort, sharedPostgres, startAppProcess } from "../fixtures/app-process";
+import { adminClient } from "../fixtures/gateway-setup";
+
+// SIGTERM while 50 streamed calls are in flight: the process stops accepting, lets the
+// answers finish, flushes every pending request-log row, and exits 0 — on both mounts.
+
+const CALLS = 50;
+
+for (const mount of ["next", "standalone"] as const) {
+  test(`SIGTERM to the ${mount === "next" ? "Next.js server" : "standalone gateway"} while ${CALLS} calls stream: every call has its log row`, async () => {
+    const upstream = await startAccountingUpstream();
+    const db = await sharedPostgres(`gwstop${mount.slice(0, 4)}`);
+    const app = await startAppProcess({ env: db.env });
+    const port = await freePort();
+    const gateway =
+      mount === "standalone"
+        ? await startAppProcess({ command: [process.execPath, path.join(process.cwd(), ".next/standalone/gateway.js")], port, env: { ...db.env, GATEHOUSE_GATEWAY_PORT: String(port) } })
+        : app;
+    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      const api = await adminClient(app.url);
+      const providerKey = unique("stop");
+      expect((await api.post("/api/v1/providers", { data: { apiType: "openai-completions", key: providerKey, name: providerKey, baseUrl: `${upstream.url}/v1/held`, apiKey: "sk-upstream-0123456789", models: [{ id: "gpt-4o", inputCostPerMTok: 2.5, outputCostPerMTok: 10 }] } })).status()).toBe(201);
+      const { secret } = await (await api.post("/api/v1/keys", { data: { name: "stop" } })).json();
+      await api.dispose();
+
+      const client = new OpenAI({ apiKey: secret, baseURL: `${gateway.url}/gateway/${providerKey}/v1`, maxRetries: 0 });
+      const streams = await Promise.all(
+        Array.from({ length: CALLS }, async () => {
+          const stream = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "wait" }], stream: true });
+          const it = stream[Symbol.asyncIterator]();
+          expect((await it.next()).value?.choices[0]?.delta.role).toBe("assistant");
+          return it;
+        }),
+      );
+      expect(upstream.waiting()).toBe(CALLS);
+
+      gateway.child.kill("SIGTERM");
+      await expect.poll(() => gateway.output()).toContain("stopping: no new connections");
+      upstream.release();
+      const texts = await Promise.all(
+        streams.map(async (it) => {
+          let text = "";
+          for (let next = await it.next(); !next.done; next = await it.next()) text += next.value.choices[0]?.delta.content ?? "";
+          return text;
+        }),
+      );
+      expect(texts).toEqual(Array(CALLS).fill("done"));
+      expect(await gateway.exited).toBe(0);
+
+      const [row] = await sql<{ count: string }[]>`select count(*) from request_logs where provider_key = ${providerKey} and outcome = 'success' and stream`;
+      expect(Number(row?.count)).toBe(CALLS);
+    } finally {
+      await sql.end();
+      if (gateway !== app) await gateway.stop();
+      await app.stop();
+      await upstream.close();
+      await db.drop();
+    }
+  });
+}

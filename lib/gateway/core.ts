@@ -1,0 +1,518 @@
+import type { Readable } from "node:stream";
+import { Agent, errors as undiciErrors, request as undiciRequest, type Dispatcher } from "undici";
+import { getConfig } from "@/lib/config";
+import { admitCall, recordCallUsage } from "@/lib/limits/admission";
+import { log } from "@/lib/log";
+import { emptyUsage, getApiType, UpstreamRefusal, type ApiTypeModule, type Usage } from "@/lib/providers/api-types";
+import { openAIErrorBody } from "@/lib/providers/api-types/openai-shared";
+import { enqueueRequestLog, onRequestLogsWritten } from "@/lib/usage/log-writer";
+import type { RequestOutcome, RequestRecord } from "@/lib/usage/queries";
+import { Answer, type AnswerEnd } from "./answer";
+import { JsonUsageReader } from "./json-usage";
+import { lookupKey, lookupProvider, type GatewayKey, type UpstreamProvider } from "./lookups";
+import { costOf } from "./pricing";
+import { redactText, StreamRedactor } from "./redaction";
+import { NdjsonUsageReader, SseUsageReader } from "./stream-usage";
+
+/**
+ * The LLM gateway core: one `(Request) => Promise<Response>` for `/gateway/<provider>/<path>`,
+ * mounted in the Next.js route handler (lib/gateway/mount-fetch.ts) and in the standalone
+ * listener (lib/gateway/mount-node.ts, `npm run gateway`). It never imports `next/*`.
+ *
+ * Per call, in order:
+ * 1. the door: the provider slug and path are checked before any query; the virtual key
+ *    (`Authorization: Bearer`, `x-api-key`, `x-goog-api-key` or `?key=`) and the provider
+ *    are looked up through per-process caches (5 s staleness, lib/gateway/lookup-cache.ts);
+ *    the key must be allowed to use the provider;
+ * 2. budgets and rate limits (lib/limits, `admitCall`): over a limit → 429, nothing goes upstream;
+ * 3. the body is read up to `GATEHOUSE_GATEWAY_MAX_BODY_MB` (413 past it) and, when the API
+ *    type wants to, rewritten (`prepareRequestBody`: usage injection for streams that did
+ *    not ask for usage); it goes upstream with a `Content-Length`;
+ * 4. upstream through one pooled undici `Agent`; no status line and headers within
+ *    `GATEHOUSE_GATEWAY_TTFB_SECONDS` → 504 `upstream_timeout`;
+ * 5. the answer streams back unbuffered while usage is read from it (JSON of any size,
+ *    SSE, NDJSON) and the provider's real secrets are redacted; a usage-only event the
+ *    gateway asked for is cut out;
+ * 6. one request_logs row per call, whatever the outcome, queued to the batched log writer
+ *    (lib/usage/log-writer.ts) — {@link logCall}.
+ * Client credentials never go upstream: headers pass only through the API type's allow-list.
+ */
+
+/** What a mount can hand the core beside the Request (the Node listener: the raw body and its own abort signal). */
+export interface MountExtras {
+  /** The request body as a Node stream, read instead of `req.body` (saves a web-stream hop). */
+  body?: Readable;
+  /** Aborted when the client goes away (else `req.signal`). */
+  signal?: AbortSignal;
+}
+
+const EXTRAS = Symbol.for("gatehouse.gateway.mountExtras");
+
+/** Attaches {@link MountExtras} to a Request for {@link handleGatewayRequest}. */
+export function withMountExtras(req: Request, extras: MountExtras): Request {
+  (req as Request & { [EXTRAS]?: MountExtras })[EXTRAS] = extras;
+  return req;
+}
+
+/** Provider slugs as lib/providers/schemas.ts allows them: checked before any query (`%00` never reaches the database). */
+const PROVIDER_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+// How much of an upstream error body is read to explain, redact and log it (bytes).
+const ERROR_BODY_LIMIT = 64 * 1024;
+const EXCERPT_CHARS = 500;
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+const AGENT = Symbol.for("gatehouse.gateway.agent");
+type AgentHolder = { [AGENT]?: Agent };
+
+/** One pooled upstream client per process (keep-alive connections reused across calls). */
+function agent(): Dispatcher {
+  const holder = globalThis as AgentHolder;
+  return (holder[AGENT] ??= new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 10_000 } }));
+}
+
+/** One gateway call being served: what its log row will say. */
+interface Call {
+  started: number;
+  method: string;
+  providerKey: string;
+  clientPath: string;
+  key: GatewayKey | null;
+  provider: UpstreamProvider | null;
+  module: ApiTypeModule | null;
+  requestedModel: string | null;
+  ttfbMs: number | null;
+}
+
+/**
+ * Serves one gateway call. Never throws: every failure is an answer in the client SDK's
+ * error shape and a log row.
+ */
+export async function handleGatewayRequest(req: Request): Promise<Response> {
+  const call: Call = { started: performance.now(), method: req.method, providerKey: "", clientPath: "", key: null, provider: null, module: null, requestedModel: null, ttfbMs: null };
+  try {
+    return await serve(req, call);
+  } catch (err) {
+    log.error("gateway call failed", { error: (err as Error)?.message ?? String(err) });
+    return refuse(call, 500, "The gateway failed to handle this call", "gateway_error", "upstream_error");
+  }
+}
+
+async function serve(req: Request, call: Call): Promise<Response> {
+  const extras = (req as Request & { [EXTRAS]?: MountExtras })[EXTRAS];
+  const signal = extras?.signal ?? req.signal;
+  const url = new URL(req.url);
+  const match = /^\/gateway\/([^/]*)(.*)$/.exec(url.pathname);
+  let slug: string | null = null;
+  try {
+    slug = match ? decodeURIComponent(match[1]!) : null;
+  } catch {
+    // undecodable percent-encoding: not a provider slug
+  }
+  call.providerKey = (slug ?? match?.[1] ?? "").slice(0, 200);
+  call.clientPath = match?.[2] ?? "";
+  if (slug === null || !PROVIDER_SLUG.test(slug)) {
+    return refuse(call, 404, `No provider with key "${printable(call.providerKey)}": provider keys are lowercase letters, digits and dashes`, "provider_not_found", "refused");
+  }
+  const clientPath = clientPathOf(call.clientPath);
+  if (clientPath === null) {
+    return refuse(call, 400, "Invalid path: '.' and '..' segments, backslashes and encoded slashes are not allowed", "invalid_path", "refused");
+  }
+
+  const secret = virtualKeyOf(req.headers, url.searchParams);
+  const [provider, key] = await Promise.all([lookupProvider(slug), secret ? lookupKey(secret) : null]);
+  call.provider = provider;
+  call.key = key;
+  if (provider) call.module = getApiType(provider.apiType);
+  if (!secret) return refuse(call, 401, "Missing virtual key: send it as `Authorization: Bearer sk-gh-…` (or x-api-key)", "missing_api_key", "refused");
+  if (!key) return refuse(call, 401, "Invalid virtual key: it is unknown, revoked or expired", "invalid_api_key", "refused");
+  if (!provider) return refuse(call, 404, `No provider with key "${slug}"`, "provider_not_found", "refused");
+  if (key.allowedProviders.length > 0 && !key.allowedProviders.includes(provider.key)) {
+    return refuse(call, 403, `This virtual key may not use provider "${provider.key}"`, "provider_not_allowed", "refused");
+  }
+  const apiType = call.module!;
+
+  let upstreamUrl: string;
+  try {
+    upstreamUrl = apiType.upstreamUrl(provider, clientPath, searchWithoutKey(url.searchParams, secret));
+  } catch (err) {
+    if (err instanceof UpstreamRefusal) return refuse(call, err.status, err.message, err.code, "refused");
+    throw err;
+  }
+
+  const refusal = await admitCall({ keyId: key.id, userId: key.userId });
+  if (refusal) {
+    // 429 in the type's error shape: SDKs raise their rate-limit error and may retry after `retry-after` s.
+    const res = refuse(call, 429, refusal.message, "rate_limit_exceeded", "limited", refusal.limit);
+    res.headers.set("retry-after", String(refusal.retryAfterSeconds));
+    res.headers.set("x-gatehouse-limit", refusal.limit);
+    return res;
+  }
+
+  // ——— the body ———
+  const config = getConfig().gateway;
+  let body: Buffer | null = null;
+  let usageInjected = false;
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const declared = req.headers.get("content-length");
+    if (declared !== null && Number(declared) > config.maxBodyBytes) return tooLarge(call, config.maxBodyBytes);
+    const read = await readBody(req, extras?.body, config.maxBodyBytes, signal);
+    if (read === "too_large") return tooLarge(call, config.maxBodyBytes);
+    if (read === "aborted") return disconnected(call, "before_answer");
+    body = read;
+    if (body.length > 0 && apiType.inspectsRequestBody(req.method, clientPath)) {
+      const parsed = parseObject(body);
+      if (parsed) {
+        if (typeof parsed.model === "string") call.requestedModel = parsed.model;
+        try {
+          const rewrite = apiType.prepareRequestBody(parsed, { provider, method: req.method, clientPath });
+          if (rewrite.changed) body = Buffer.from(JSON.stringify(parsed));
+          usageInjected = rewrite.usageInjected;
+        } catch (err) {
+          if (err instanceof UpstreamRefusal) return refuse(call, err.status, err.message, err.code, "refused");
+          throw err;
+        }
+      }
+    }
+  }
+
+  // ——— upstream ———
+  const headers = forwardedHeaders(req.headers, apiType, secret);
+  for (const [name, value] of Object.entries(apiType.authHeaders(provider))) headers[name] = value;
+  let upstream: Dispatcher.ResponseData;
+  try {
+    upstream = await undiciRequest(upstreamUrl, {
+      dispatcher: agent(),
+      method: req.method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal,
+      headersTimeout: config.ttfbTimeoutMs,
+      // Streams may pause between events (reasoning models think for minutes).
+      bodyTimeout: 600_000,
+    });
+  } catch (err) {
+    if (signal.aborted) return disconnected(call, "before_answer");
+    if (err instanceof undiciErrors.HeadersTimeoutError) {
+      const seconds = config.ttfbTimeoutMs / 1000;
+      return refuse(call, 504, `Provider "${provider.key}" did not start answering within ${seconds} s (GATEHOUSE_GATEWAY_TTFB_SECONDS)`, "upstream_timeout", "upstream_timeout");
+    }
+    return refuse(call, 502, `Provider "${provider.key}" could not be reached (${describeError(err)})`, "upstream_unreachable", "upstream_unreachable");
+  }
+  call.ttfbMs = Math.round(performance.now() - call.started);
+  return answer(call, upstream, usageInjected, signal, extras === undefined);
+}
+
+const USAGE_COUNTING = Symbol.for("gatehouse.gateway.usageCounting");
+
+/**
+ * Budgets and tokens-per-minute count what calls used (lib/limits, `recordCallUsage`):
+ * once per batch of written log rows, one upsert per key in the batch (tokens and cost
+ * added up), rather than one per call. Calls refused at the door or by a limit used nothing.
+ */
+function countUsageOnceRowsAreWritten(): void {
+  const holder = globalThis as { [USAGE_COUNTING]?: true };
+  if (holder[USAGE_COUNTING]) return;
+  holder[USAGE_COUNTING] = true;
+  onRequestLogsWritten(async (rows) => {
+    const byKey = new Map<string, { keyId: string; userId: string; tokens: number; costUsd: number }>();
+    for (const row of rows) {
+      if (!row.virtualKeyId || !row.userId || row.outcome === "refused" || row.outcome === "limited") continue;
+      const sum = byKey.get(row.virtualKeyId) ?? { keyId: row.virtualKeyId, userId: row.userId, tokens: 0, costUsd: 0 };
+      sum.tokens += (row.promptTokens ?? 0) + (row.completionTokens ?? 0);
+      sum.costUsd += row.costUsd ?? 0;
+      byKey.set(row.virtualKeyId, sum);
+    }
+    for (const sum of byKey.values()) await recordCallUsage(sum);
+  });
+}
+countUsageOnceRowsAreWritten();
+
+/** The upstream's answer, passed through while usage is read; the log row is written when it ends. */
+async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInjected: boolean, signal: AbortSignal, webBody: boolean): Promise<Response> {
+  const provider = call.provider!;
+  const apiType = call.module!;
+  const secrets = secretsOf(provider);
+  const status = upstream.statusCode;
+  const contentType = headerValue(upstream.headers["content-type"]).toLowerCase();
+  const outHeaders = responseHeaders(upstream.headers, secrets);
+  const isSse = contentType.includes("text/event-stream");
+  const isNdjson = !isSse && contentType.includes("ndjson");
+  const usage = emptyUsage();
+
+  if (status >= 400) {
+    // Read the start of an error body: to explain it (Cloudflare's codes), redact it whole
+    // (a key split across chunks is still caught) and keep an excerpt for the log.
+    const prefix: Buffer[] = [];
+    let size = 0;
+    let complete = true;
+    try {
+      // destroyOnReturn: false — stopping early must leave the rest of the body readable.
+      for await (const chunk of (upstream.body as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+        prefix.push(chunk);
+        size += chunk.length;
+        if (size > ERROR_BODY_LIMIT) {
+          complete = false;
+          break;
+        }
+      }
+    } catch {
+      if (signal.aborted) return disconnected(call, "during_answer");
+    }
+    const text = Buffer.concat(prefix).toString("utf8");
+    const excerpt = redactText(text.slice(0, EXCERPT_CHARS), secrets);
+    if (complete) {
+      const explained = apiType.explainUpstreamError?.(status, text) ?? null;
+      const sent = redactText(explained ?? text, secrets);
+      logCall(call, { status, outcome: "upstream_error", errorCode: `upstream_${status}`, excerpt, usage, stream: isSse || isNdjson });
+      if (explained !== null) outHeaders.set("content-type", "application/json");
+      return new Response(NULL_BODY_STATUSES.has(status) ? null : sent, { status, headers: outHeaders });
+    }
+    // A long error body: the read prefix, then the rest, redacted with hold-back.
+    const redactor = new StreamRedactor(secrets, true);
+    const rest = new Answer(upstream.body as Readable, {
+      cancelled: () => signal.aborted,
+      prefix: prefix.map((c) => Buffer.from(redactor.push(c))),
+      transform: (chunk) => Buffer.from(redactor.push(chunk)),
+      flush: () => [Buffer.from(redactor.end())],
+      onEnd: (how) => logCall(call, { status, outcome: endOutcome(how, "upstream_error"), errorCode: endCode(how, `upstream_${status}`), excerpt, usage, stream: false }),
+    });
+    return rest.response(status, outHeaders, webBody);
+  }
+
+  const redactor = secrets.some((s) => s.length >= 8) ? new StreamRedactor(secrets, false) : null;
+  let transform: (chunk: Buffer) => Buffer | Buffer[];
+  let flush: () => Buffer[] = () => [];
+  if (isSse) {
+    const reader = new SseUsageReader(apiType, usage, usageInjected);
+    transform = (chunk) => reader.push(chunk);
+    flush = () => reader.end();
+  } else if (isNdjson) {
+    const reader = new NdjsonUsageReader(apiType, usage);
+    transform = (chunk) => (reader.push(chunk), chunk);
+    flush = () => (reader.end(), []);
+  } else if (contentType.includes("json") && apiType.jsonUsageKeys.length > 0) {
+    const reader = new JsonUsageReader(apiType.jsonUsageKeys);
+    transform = (chunk) => (reader.push(chunk), chunk);
+    flush = () => {
+      const values = reader.result();
+      if (Object.keys(values).length > 0) apiType.readJsonUsage(values, usage);
+      return [];
+    };
+  } else {
+    transform = (chunk) => chunk;
+  }
+  const redacting = redactor
+    ? (chunk: Buffer) => {
+        const out = transform(chunk);
+        return Array.isArray(out) ? out.map((b) => Buffer.from(redactor.push(b))) : Buffer.from(redactor.push(out));
+      }
+    : transform;
+
+  const onEnd = (how: AnswerEnd) => logCall(call, { status, outcome: endOutcome(how, "success"), errorCode: endCode(how, null), excerpt: null, usage, stream: isSse || isNdjson });
+  if (NULL_BODY_STATUSES.has(status)) {
+    (upstream.body as Readable).resume();
+    onEnd("complete");
+    return new Response(null, { status, headers: outHeaders });
+  }
+  return new Answer(upstream.body as Readable, { transform: redacting, flush, onEnd, cancelled: () => signal.aborted }).response(status, outHeaders, webBody);
+}
+
+function endOutcome(how: AnswerEnd, complete: RequestOutcome): RequestOutcome {
+  return how === "complete" ? complete : how === "cancelled" ? "client_disconnected" : "upstream_unreachable";
+}
+
+function endCode(how: AnswerEnd, complete: string | null): string | null {
+  return how === "complete" ? complete : how === "cancelled" ? "during_answer" : "upstream_stream_failed";
+}
+
+/**
+ * Queues the call's request_logs row; once written, its tokens and cost count toward the
+ * key's and user's limits ({@link countUsageOnceRowsAreWritten}).
+ */
+function logCall(
+  call: Call,
+  end: { status: number; outcome: RequestOutcome; errorCode: string | null; excerpt: string | null; usage: Usage; stream: boolean; limit?: string | null },
+): void {
+  const secrets = call.provider ? secretsOf(call.provider) : [];
+  const model = end.usage.model ?? call.requestedModel;
+  const row: RequestRecord = {
+    virtualKeyId: call.key?.id ?? null,
+    userId: call.key?.userId ?? null,
+    providerId: call.provider?.id ?? null,
+    providerKey: call.provider?.key ?? call.providerKey,
+    method: call.method,
+    path: redactText(call.clientPath, secrets),
+    model: model === null ? null : redactText(model, secrets),
+    stream: end.stream,
+    status: end.status,
+    promptTokens: end.usage.promptTokens,
+    completionTokens: end.usage.completionTokens,
+    cachedTokens: end.usage.cachedTokens,
+    cacheWriteTokens: end.usage.cacheWriteTokens,
+    reasoningTokens: end.usage.reasoningTokens,
+    costUsd: call.provider ? costOf(call.provider.models, model, end.usage) : null,
+    latencyMs: Math.round(performance.now() - call.started),
+    ttfbMs: call.ttfbMs,
+    errorExcerpt: end.excerpt === null ? null : redactText(end.excerpt, secrets),
+    outcome: end.outcome,
+    errorCode: end.errorCode,
+    limitRefused: end.limit ?? null,
+  };
+  enqueueRequestLog(row);
+}
+
+/** Answers the call with an error of the gateway's own, in the client SDK's shape, and logs it. */
+function refuse(call: Call, status: number, message: string, code: string, outcome: RequestOutcome, limit?: string): Response {
+  const clean = call.provider ? redactText(message, secretsOf(call.provider)) : message;
+  logCall(call, { status, outcome, errorCode: code, excerpt: clean, usage: emptyUsage(), stream: false, limit });
+  const body = call.module ? call.module.errorBody(status, clean, code, call.clientPath) : openAIErrorBody(status, clean, code);
+  return Response.json(body, { status });
+}
+
+function tooLarge(call: Call, max: number): Response {
+  return refuse(call, 413, `The request body is larger than ${Math.round((max / 1024 / 1024) * 1000) / 1000} MB (GATEHOUSE_GATEWAY_MAX_BODY_MB)`, "body_too_large", "body_too_large");
+}
+
+/** The client left before the answer started: nobody reads this answer, but the row says so. */
+function disconnected(call: Call, when: "before_answer" | "during_answer"): Response {
+  logCall(call, { status: 499, outcome: "client_disconnected", errorCode: when, excerpt: null, usage: emptyUsage(), stream: false });
+  return new Response(null, { status: 499 });
+}
+
+/** Reads the whole body, at most `max` bytes. */
+async function readBody(req: Request, nodeBody: Readable | undefined, max: number, signal: AbortSignal): Promise<Buffer | "too_large" | "aborted"> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    if (nodeBody) {
+      // destroyOnReturn: false — destroying the request would cut the connection before the 413.
+      for await (const chunk of nodeBody.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > max) {
+          nodeBody.resume(); // the rest is read and dropped
+          return "too_large";
+        }
+        chunks.push(chunk);
+      }
+    } else if (req.body) {
+      const reader = req.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > max) {
+          void reader.cancel().catch(() => {});
+          return "too_large";
+        }
+        chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      }
+    }
+  } catch (err) {
+    if (signal.aborted) return "aborted";
+    throw err;
+  }
+  if (signal.aborted) return "aborted";
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+function parseObject(body: Buffer): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(body.toString("utf8"));
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The part of the path after `/gateway/<key>`, still percent-encoded; null when it could
+ * climb out of the provider's base path once an upstream normalises it: dot segments
+ * (also encoded), backslashes, encoded slashes or backslashes.
+ */
+function clientPathOf(afterGateway: string): string | null {
+  if (/\\|%2f|%5c/i.test(afterGateway)) return null;
+  if (afterGateway.includes(".") || afterGateway.includes("%")) {
+    if (afterGateway.split("/").some((s) => /^(\.|%2e){1,2}$/i.test(s))) return null;
+  }
+  return afterGateway;
+}
+
+function virtualKeyOf(headers: Headers, query: URLSearchParams): string | null {
+  const auth = headers.get("authorization");
+  if (auth) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (match) return match[1]!;
+  }
+  return headers.get("x-api-key")?.trim() || headers.get("x-goog-api-key")?.trim() || query.get("key")?.trim() || null;
+}
+
+/** The query without `key` and without any parameter carrying the virtual key. */
+function searchWithoutKey(params: URLSearchParams, secret: string): string {
+  if (params.size === 0) return "";
+  const copy = new URLSearchParams();
+  for (const [name, value] of params) {
+    if (name !== "key" && !value.includes(secret)) copy.append(name, value);
+  }
+  return copy.size > 0 ? `?${copy}` : "";
+}
+
+/**
+ * What the upstream gets of the client's headers: only what the API type's allow-list
+ * names (never a credential header of any provider), nothing carrying the virtual key, and
+ * `accept-encoding: identity` so the answer streams through as sent.
+ */
+function forwardedHeaders(incoming: Headers, module: ApiTypeModule, secret: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of incoming) {
+    if (module.forwardsRequestHeader(name) && !value.includes(secret)) out[name] = value;
+  }
+  out["accept-encoding"] = "identity";
+  return out;
+}
+
+const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "set-cookie", "trailer", "upgrade", "proxy-authenticate"]);
+
+// Answers a browser may show inline; anything else is sent as a download.
+const INLINE_TYPES = /^(application\/(json|x-ndjson|octet-stream)|text\/(event-stream|plain)|audio\/|image\/(png|jpeg|gif|webp))/i;
+
+/**
+ * The upstream's headers minus hop-by-hop ones and cookies, real credentials redacted.
+ * Answers are served from Gatehouse's own origin, so an upstream must never get to run
+ * script there: CSP sandbox, `nosniff`, and a download unless browsers do not execute the type.
+ */
+function responseHeaders(upstream: Record<string, string | string[] | undefined>, secrets: string[]): Headers {
+  const out = new Headers();
+  for (const name in upstream) {
+    const raw = upstream[name];
+    if (raw === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;
+    const value = Array.isArray(raw) ? raw.join(", ") : raw;
+    out.set(name, secrets.some((s) => value.includes(s)) ? redactText(value, secrets) : value);
+  }
+  const type = out.get("content-type") ?? "";
+  if (type.includes("text/event-stream")) {
+    out.set("cache-control", "no-cache, no-transform");
+    out.set("x-accel-buffering", "no");
+  }
+  out.set("x-content-type-options", "nosniff");
+  out.set("content-security-policy", "sandbox; default-src 'none'; frame-ancestors 'none'");
+  if (type && !INLINE_TYPES.test(type)) out.set("content-disposition", "attachment");
+  return out;
+}
+
+function headerValue(v: string | string[] | undefined): string {
+  return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
+}
+
+function secretsOf(provider: UpstreamProvider): string[] {
+  return Object.values(provider.secrets).filter((s): s is string => typeof s === "string" && s.length >= 8);
+}
+
+function describeError(err: unknown): string {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  return e?.cause?.code ?? e?.code ?? e?.cause?.message ?? e?.message ?? "unknown error";
+}
+
+/** Text safe to echo in an error message: control characters shown as `\xNN`. */
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`).slice(0, 100);
+}

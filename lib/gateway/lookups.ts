@@ -1,0 +1,42 @@
+import { sha256Hex } from "@/lib/crypto/tokens";
+import { getActiveKeyBySecret, type GatewayKey } from "@/lib/keys/queries";
+import { getUpstreamProvider } from "@/lib/providers/queries";
+import type { UpstreamProvider } from "@/lib/providers/api-types";
+import { gatewayCaches } from "./lookup-cache";
+
+export type { GatewayKey, UpstreamProvider };
+
+/**
+ * The gateway's key and provider lookups, through the per-process caches of
+ * lib/gateway/lookup-cache.ts (entries live 5 s; concurrent misses share one query).
+ */
+
+const inflight = new Map<string, Promise<unknown>>();
+
+async function cached<T>(cache: ReturnType<typeof gatewayCaches>["keys"], id: string, load: () => Promise<T | null>): Promise<T | null> {
+  const hit = cache.get(id);
+  if (hit) return hit.value as T | null;
+  const running = inflight.get(id) as Promise<T | null> | undefined;
+  if (running) return running;
+  const loading = load()
+    .then((value) => {
+      cache.set(id, { value });
+      return value;
+    })
+    .finally(() => inflight.delete(id));
+  inflight.set(id, loading);
+  return loading;
+}
+
+/** The active virtual key with this secret, or null (unknown, revoked, or expired — expiry is checked on every call). */
+export async function lookupKey(secret: string): Promise<GatewayKey | null> {
+  if (secret.length > 200) return null;
+  const key = await cached<GatewayKey>(gatewayCaches().keys, `k:${sha256Hex(secret)}`, () => getActiveKeyBySecret({ secret }));
+  if (key?.expiresAt && key.expiresAt.getTime() <= Date.now()) return null;
+  return key;
+}
+
+/** The provider with this URL slug, its secrets opened, or null. Never serialise it. */
+export function lookupProvider(slug: string): Promise<UpstreamProvider | null> {
+  return cached<UpstreamProvider>(gatewayCaches().providers, `p:${slug}`, () => getUpstreamProvider({ key: slug }));
+}

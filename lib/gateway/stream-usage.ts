@@ -1,0 +1,238 @@
+import type { ApiTypeModule, Usage } from "@/lib/providers/api-types";
+
+/**
+ * Reads usage from streamed answers as they pass — Server-Sent Events
+ * (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation)
+ * and NDJSON (one JSON value per line, Ollama's native streams) — with work linear in the
+ * bytes and memory bounded whatever the line length.
+ *
+ * Lines are found with `Buffer.indexOf` (native) on the bytes as they come; only lines
+ * that matter (`data:`, `event:`, NDJSON lines) are decoded, and a line longer than
+ * {@link LINE_LIMIT} is skipped rather than kept: events that carry usage are small, so a
+ * 32 MB `data:` line costs one scan and no copy. (`eventsource-parser` is linear too, but
+ * keeps every line whole.)
+ *
+ * When the gateway asked the upstream for usage the client did not ask for
+ * (`usageInjected`), the usage-only event is cut out of what goes to the client, byte
+ * exact: bytes of an event are held until its blank line arrives (a client cannot use an
+ * event before that anyway, so nothing is delayed), and an event that grows past
+ * {@link HOLD_LIMIT} is let through unheld, since it cannot be the small usage-only one.
+ */
+
+/** Longest line read for usage (bytes); longer lines pass through unread. */
+export const LINE_LIMIT = 1024 * 1024;
+/** Longest event held back while deciding whether to withhold it (bytes). */
+export const HOLD_LIMIT = 64 * 1024;
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+type Readers = Pick<ApiTypeModule, "readSseUsage" | "readNdjsonUsage" | "isUsageOnlyEvent">;
+
+const DATA = Buffer.from("data:");
+const EVENT = Buffer.from("event:");
+
+/** SSE usage reader and (optionally) usage-only event filter. */
+export class SseUsageReader {
+  private line: Buffer[] = [];
+  private lineBytes = 0;
+  private lineTooLong = false;
+  private eventName: string | undefined;
+  private data: string[] = [];
+  private dataBytes = 0;
+  private eventTooLong = false;
+  // Withholding (usageInjected only).
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private passing = false;
+  /** Usage-only events withheld from the client. */
+  withheld = 0;
+
+  constructor(
+    private readonly readers: Readers,
+    readonly usage: Usage,
+    private readonly withhold: boolean,
+  ) {}
+
+  /**
+   * Reads one chunk; returns what to send the client now (the chunk itself unless
+   * withholding is on, in which case it may be less, or more when held bytes are released).
+   */
+  push(chunk: Buffer): Buffer | Buffer[] {
+    let from = 0;
+    let segmentStart = 0;
+    const out: Buffer[] = [];
+    for (;;) {
+      const nl = chunk.indexOf(LF, from);
+      if (nl === -1) {
+        this.addToLine(chunk, from, chunk.length, true);
+        break;
+      }
+      this.addToLine(chunk, from, nl, false);
+      const ended = this.endLine();
+      from = nl + 1;
+      if (ended !== null && this.withhold) {
+        // An event ended at `from`: its bytes are held + chunk[segmentStart, from).
+        const piece = chunk.subarray(segmentStart, from);
+        if (ended && !this.passing) {
+          this.withheld++;
+        } else if (!this.passing) {
+          for (const h of this.held) out.push(h);
+          out.push(piece);
+        } else {
+          out.push(piece);
+        }
+        this.held = [];
+        this.heldBytes = 0;
+        this.passing = false;
+        segmentStart = from;
+      }
+    }
+    if (!this.withhold) return chunk;
+    if (segmentStart < chunk.length) {
+      const rest = chunk.subarray(segmentStart);
+      if (this.passing) out.push(rest);
+      else if (this.heldBytes + rest.length > HOLD_LIMIT) {
+        for (const h of this.held) out.push(h);
+        out.push(rest);
+        this.held = [];
+        this.heldBytes = 0;
+        this.passing = true;
+      } else {
+        // Copy: the source chunk's memory may be reused once handed on.
+        this.held.push(Buffer.from(rest));
+        this.heldBytes += rest.length;
+      }
+    }
+    return out;
+  }
+
+  /** At the end of the stream: reads a last event without its blank line; returns held bytes. */
+  end(): Buffer[] {
+    if (this.lineBytes > 0 || this.lineTooLong) this.endLine();
+    const last = this.dispatch();
+    const rest = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    if (this.withhold && last === true && !this.passing) {
+      this.withheld++;
+      return [];
+    }
+    return rest;
+  }
+
+  /** `copy`: the piece outlives its chunk (a line continued in the next chunk). */
+  private addToLine(chunk: Buffer, from: number, to: number, copy: boolean): void {
+    if (to <= from || this.lineTooLong) return;
+    if (this.lineBytes + (to - from) > LINE_LIMIT) {
+      this.lineTooLong = true;
+      this.line = [];
+      return;
+    }
+    this.line.push(copy ? Buffer.from(chunk.subarray(from, to)) : chunk.subarray(from, to));
+    this.lineBytes += to - from;
+  }
+
+  /** Handles the line just completed. Returns null, or at a blank line whether the event was usage-only. */
+  private endLine(): boolean | null {
+    const tooLong = this.lineTooLong;
+    let line = this.line.length === 1 ? this.line[0]! : Buffer.concat(this.line, this.lineBytes);
+    this.line = [];
+    this.lineBytes = 0;
+    this.lineTooLong = false;
+    if (tooLong) {
+      // A line too long to read: if it was data, this event is not one to read.
+      this.eventTooLong = true;
+      return null;
+    }
+    if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
+    if (line.length === 0) return this.dispatch();
+    if (line.subarray(0, 5).equals(DATA)) {
+      const start = line.length > 5 && line[5] === 0x20 ? 6 : 5;
+      if (this.dataBytes + line.length > LINE_LIMIT) this.eventTooLong = true;
+      else {
+        this.data.push(line.toString("utf8", start));
+        this.dataBytes += line.length;
+      }
+    } else if (line.subarray(0, 6).equals(EVENT)) {
+      this.eventName = line.toString("utf8", 6).trim();
+    }
+    return null;
+  }
+
+  private dispatch(): boolean {
+    let usageOnly = false;
+    if (this.data.length > 0 && !this.eventTooLong) {
+      const data = this.data.length === 1 ? this.data[0]! : this.data.join("\n");
+      try {
+        this.readers.readSseUsage(this.eventName, data, this.usage);
+        if (this.withhold) usageOnly = this.readers.isUsageOnlyEvent(this.eventName, data);
+      } catch {
+        // a reader must never break the stream
+      }
+    }
+    this.eventName = undefined;
+    this.data = [];
+    this.dataBytes = 0;
+    this.eventTooLong = false;
+    return usageOnly;
+  }
+}
+
+/** NDJSON usage reader: each line up to {@link LINE_LIMIT} goes to `readNdjsonUsage`. */
+export class NdjsonUsageReader {
+  private line: Buffer[] = [];
+  private lineBytes = 0;
+  private lineTooLong = false;
+
+  constructor(
+    private readonly readers: Readers,
+    readonly usage: Usage,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let from = 0;
+    for (;;) {
+      const nl = chunk.indexOf(LF, from);
+      if (nl === -1) {
+        this.add(chunk, from, chunk.length);
+        return;
+      }
+      this.add(chunk, from, nl);
+      this.endLine();
+      from = nl + 1;
+    }
+  }
+
+  end(): void {
+    if (this.lineBytes > 0) this.endLine();
+  }
+
+  private add(chunk: Buffer, from: number, to: number): void {
+    if (to <= from || this.lineTooLong) return;
+    if (this.lineBytes + (to - from) > LINE_LIMIT) {
+      this.lineTooLong = true;
+      this.line = [];
+      return;
+    }
+    // Copy: a partial line outlives the chunk it came in.
+    this.line.push(Buffer.from(chunk.subarray(from, to)));
+    this.lineBytes += to - from;
+  }
+
+  private endLine(): void {
+    const skip = this.lineTooLong;
+    const line = this.line.length === 1 ? this.line[0]! : Buffer.concat(this.line, this.lineBytes);
+    this.line = [];
+    this.lineBytes = 0;
+    this.lineTooLong = false;
+    if (skip) return;
+    const text = line.toString("utf8").trim();
+    if (text === "") return;
+    try {
+      this.readers.readNdjsonUsage(text, this.usage);
+    } catch {
+      // a reader must never break the stream
+    }
+  }
+}

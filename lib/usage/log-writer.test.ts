@@ -1,0 +1,59 @@
+import { count, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { requestLogs } from "@/lib/db/schema";
+import { BATCH_ROWS, enqueueRequestLog, flushRequestLogs, pendingRequestLogs } from "./log-writer";
+import type { RequestRecord } from "./queries";
+
+const row = (providerKey: string, i: number): RequestRecord => ({
+  virtualKeyId: null,
+  userId: null,
+  providerId: null,
+  providerKey,
+  method: "POST",
+  path: "/v1/chat/completions",
+  model: `m\u0000${i}`,
+  stream: i % 2 === 0,
+  status: 200,
+  promptTokens: i,
+  completionTokens: 1,
+  cachedTokens: null,
+  cacheWriteTokens: null,
+  reasoningTokens: null,
+  costUsd: 0.000001,
+  latencyMs: 3,
+  ttfbMs: 1,
+  errorExcerpt: null,
+  outcome: "success",
+  errorCode: null,
+});
+
+describe("the request-log writer", () => {
+  beforeAll(async () => {
+    await getDb(); // migrations first, outside the timed tests
+  });
+
+  it("queues rows without writing on the caller's path, then writes every one in batches", async () => {
+    const total = BATCH_ROWS * 2 + 37;
+    for (let i = 0; i < total; i++) enqueueRequestLog(row("batch", i));
+    expect(pendingRequestLogs()).toBeGreaterThan(0);
+    await flushRequestLogs();
+    expect(pendingRequestLogs()).toBe(0);
+    const db = await getDb();
+    const [written] = await db.select({ n: count() }).from(requestLogs).where(eq(requestLogs.providerKey, "batch"));
+    expect(written!.n).toBe(total);
+    const [first] = await db.select().from(requestLogs).where(eq(requestLogs.promptTokens, 0));
+    expect(first).toMatchObject({ model: "m0", outcome: "success", ttfbMs: 1, stream: true });
+  });
+
+  it("writes rows queued after a flush began too", async () => {
+    enqueueRequestLog(row("late", 1));
+    const flushing = flushRequestLogs();
+    enqueueRequestLog(row("late", 2));
+    await flushing;
+    await flushRequestLogs();
+    const db = await getDb();
+    const [written] = await db.select({ n: count() }).from(requestLogs).where(eq(requestLogs.providerKey, "late"));
+    expect(written!.n).toBe(2);
+  });
+});
