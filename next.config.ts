@@ -13,7 +13,7 @@ const nextConfig: NextConfig = {
     authInterrupts: true,
   },
   // Pages and the API must not be framed or sniffed. The gateway sets its own, stricter
-  // headers on upstream answers (lib/gateway/proxy.ts).
+  // headers on upstream answers (lib/gateway/core.ts).
   async headers() {
     return [
       {
