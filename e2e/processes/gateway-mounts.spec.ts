@@ -1,7 +1,8 @@
 import path from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { EMBEDDING_USAGE, LONG_LINE_BYTES, startAccountingUpstream, type AccountingUpstream } from "../fixtures/accounting-upstream";
+import { ANTHROPIC_USAGE, EMBEDDING_USAGE, LONG_LINE_BYTES, startAccountingUpstream, type AccountingUpstream } from "../fixtures/accounting-upstream";
 import { unique } from "../fixtures/api";
 import { freePort, sharedPostgres, startAppProcess, type AppProcess } from "../fixtures/app-process";
 import { adminClient } from "../fixtures/gateway-setup";
@@ -117,6 +118,35 @@ for (const mount of ["next", "standalone"] as const) {
         expect(row).toMatchObject({ stream: true, status: 200, outcome: "success", model: "gpt-4o", promptTokens: 9, completionTokens: 6 });
         expect(row.costUsd).toBeCloseTo((9 * 2.5 + 6 * 10) / 1e6, 10);
         expect(row.ttfbMs).toBeGreaterThanOrEqual(0);
+      }
+    });
+
+    test("the Anthropic SDK, plain and streamed: counted with cache reads and writes priced apart, and only the real key upstream", async () => {
+      const key = unique("anth");
+      const res = await api.post("/api/v1/providers", {
+        data: { apiType: "anthropic-messages", key, name: key, baseUrl: `${upstream.url}/anthropic`, apiKey: REAL_KEY, models: [{ id: "claude-test", inputCostPerMTok: 3, outputCostPerMTok: 15, cachedInputCostPerMTok: 0.3, cacheWriteCostPerMTok: 3.75 }] },
+      });
+      expect(res.status(), await res.text()).toBe(201);
+      const { secret } = await (await api.post("/api/v1/keys", { data: { name: key } })).json();
+      const client = new Anthropic({ apiKey: secret, baseURL: `${origin()}/gateway/${key}`, maxRetries: 0 });
+      const plain = await client.messages.create({ model: "claude-test", max_tokens: 16, messages: [{ role: "user", content: "Say hi" }] });
+      expect(plain.content[0]).toMatchObject({ type: "text", text: "Hello" });
+      const stream = await client.messages.create({ model: "claude-test", max_tokens: 16, messages: [{ role: "user", content: "Say hi" }], stream: true });
+      const types: string[] = [];
+      for await (const event of stream) types.push(event.type);
+      expect(types).toEqual(["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]);
+
+      const seen = upstream.recorded.filter((r) => r.path === "/anthropic/v1/messages").slice(-2);
+      for (const r of seen) {
+        expect(r.headers["x-api-key"]).toBe(REAL_KEY);
+        expect(r.headers.authorization).toBeUndefined();
+        expect(JSON.stringify(r.headers)).not.toContain(secret);
+      }
+      const logged = await rows(key, 2);
+      expect(logged.map((r) => r.stream).sort()).toEqual([false, true]);
+      for (const row of logged) {
+        expect(row).toMatchObject({ model: "claude-test", outcome: "success", promptTokens: 125, cachedTokens: 100, completionTokens: ANTHROPIC_USAGE.output_tokens });
+        expect(row.costUsd).toBeCloseTo((5 * 3 + 100 * 0.3 + 20 * 3.75 + 7 * 15) / 1e6, 10);
       }
     });
 
