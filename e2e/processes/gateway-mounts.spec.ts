@@ -32,7 +32,7 @@ interface Row {
   outcome: string;
   errorCode: string | null;
   errorExcerpt: string | null;
-  virtualKeyId: string | null;
+  keyId: string | null;
   username: string | null;
   ttfbMs: number | null;
 }
@@ -77,7 +77,7 @@ async function rows(providerKey: string, count: number): Promise<Row[]> {
   let found: Row[] = [];
   await expect
     .poll(async () => {
-      const usage = await (await api.get("/api/v1/usage?limit=500")).json();
+      const usage = await (await api.get(`/api/v1/usage?provider=${encodeURIComponent(providerKey)}&limit=200`)).json();
       found = (usage.requests as Row[]).filter((r) => r.providerKey === providerKey);
       return found.length;
     })
@@ -266,12 +266,12 @@ for (const mount of ["next", "standalone"] as const) {
       expect((await res.json()).error.code).toBe("provider_not_found");
 
       const [invalid, missingKey] = (await rows(p.key, 2)).sort((a, b) => String(a.errorCode).localeCompare(String(b.errorCode)));
-      expect(missingKey).toMatchObject({ status: 401, outcome: "refused", errorCode: "missing_api_key", virtualKeyId: null });
-      expect(invalid).toMatchObject({ status: 401, outcome: "refused", errorCode: "invalid_api_key", virtualKeyId: null });
+      expect(missingKey).toMatchObject({ status: 401, outcome: "refused", errorCode: "missing_api_key", keyId: null });
+      expect(invalid).toMatchObject({ status: 401, outcome: "refused", errorCode: "invalid_api_key", keyId: null });
       const [notAllowed] = (await rows(other.key, 1)).filter((r) => r.outcome === "refused");
-      expect(notAllowed).toMatchObject({ status: 403, errorCode: "provider_not_allowed", virtualKeyId: limited.keyId, username: "admin" });
+      expect(notAllowed).toMatchObject({ status: 403, errorCode: "provider_not_allowed", keyId: limited.keyId, username: "admin" });
       const [unknown] = await rows(missing, 1);
-      expect(unknown).toMatchObject({ status: 404, outcome: "refused", errorCode: "provider_not_found", virtualKeyId: p.keyId, username: "admin" });
+      expect(unknown).toMatchObject({ status: 404, outcome: "refused", errorCode: "provider_not_found", keyId: p.keyId, username: "admin" });
     });
 
     test("hostile provider slugs get a 404 in the OpenAI error shape, and no database error", async () => {
