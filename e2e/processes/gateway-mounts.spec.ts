@@ -1,6 +1,7 @@
 import path from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
+import postgres from "postgres";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { ANTHROPIC_USAGE, EMBEDDING_USAGE, LONG_LINE_BYTES, startAccountingUpstream, type AccountingUpstream } from "../fixtures/accounting-upstream";
 import { unique } from "../fixtures/api";
@@ -42,6 +43,7 @@ let app: AppProcess;
 let standalone: AppProcess;
 let upstream: AccountingUpstream;
 let api: APIRequestContext;
+let sql: postgres.Sql;
 
 test.beforeAll(async () => {
   upstream = await startAccountingUpstream();
@@ -51,10 +53,12 @@ test.beforeAll(async () => {
   const port = await freePort();
   standalone = await startAppProcess({ command: [process.execPath, path.join(process.cwd(), ".next/standalone/gateway.js")], port, env: { ...env, GATEHOUSE_GATEWAY_PORT: String(port) } });
   api = await adminClient(app.url);
+  sql = postgres(db.url, { max: 2, onnotice: () => {} });
 });
 
 test.afterAll(async () => {
   await api?.dispose();
+  await sql?.end();
   await standalone?.stop();
   await app?.stop();
   await upstream?.close();
@@ -73,12 +77,18 @@ async function provider(base = "/v1", allowed?: string[]): Promise<{ key: string
   return { key, secret: created.secret, keyId: created.key.id };
 }
 
+/** The request_logs rows of a provider, once there are `count` of them (rows are written just after each call). */
 async function rows(providerKey: string, count: number): Promise<Row[]> {
   let found: Row[] = [];
   await expect
     .poll(async () => {
-      const usage = await (await api.get(`/api/v1/usage?provider=${encodeURIComponent(providerKey)}&limit=200`)).json();
-      found = (usage.requests as Row[]).filter((r) => r.providerKey === providerKey);
+      found = await sql<Row[]>`
+        select l.provider_key as "providerKey", l.path, l.model, l.stream, l.status, l.prompt_tokens as "promptTokens",
+               l.completion_tokens as "completionTokens", l.cached_tokens as "cachedTokens", l.cost_usd::float8 as "costUsd",
+               l.outcome, l.error_code as "errorCode", l.error_excerpt as "errorExcerpt", l.virtual_key_id as "keyId",
+               u.username, l.ttfb_ms as "ttfbMs"
+        from request_logs l left join users u on u.id = l.user_id
+        where l.provider_key = ${providerKey} order by l.id`;
       return found.length;
     })
     .toBe(count);
