@@ -6,7 +6,8 @@ import { getConfig } from "@/lib/config";
 import { listKeys } from "@/lib/keys/queries";
 import { listProviders } from "@/lib/providers/queries";
 import { formatUsd } from "@/lib/format/money";
-import { getUsageTotals } from "@/lib/usage/queries";
+import { getRangeTotals } from "@/lib/usage/dashboard";
+import { parseUsageFilters } from "@/lib/usage/filters";
 import { GatewayUrl } from "./gateway-url";
 
 export const metadata = { title: "Overview" };
@@ -24,7 +25,9 @@ function Stat({ label, value, href }: { label: string; value: string; href: stri
 export default async function OverviewPage() {
   const principal = await requirePageUser();
   const actor = { userId: principal.userId, role: principal.role };
-  const [totals, keys, providers] = await Promise.all([getUsageTotals({ actor }), listKeys({ actor }), listProviders()]);
+  // The last 30 UTC days, today included, from the hourly rollup (fast at millions of calls).
+  const last30Days = parseUsageFilters({ from: new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10) });
+  const [totals, keys, providers] = await Promise.all([getRangeTotals({ actor, filters: last30Days }), listKeys({ actor }), listProviders()]);
   const activeKeys = keys.filter((k) => k.status === "active").length;
   const publicOrigin = getConfig().publicOrigin;
   return (

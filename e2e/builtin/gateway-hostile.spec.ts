@@ -127,11 +127,12 @@ test.describe("gateway against a hostile upstream", () => {
       expect(JSON.parse(body).error.code).toBe("invalid_path");
     }
     expect(upstream.seen.length).toBe(before);
-    // Plain dot segments are resolved by the server before routing: they stay under
-    // /gateway/<key>/, so the upstream path stays under the base URL.
-    const { status } = await rawGet(`${baseURL}`, `/gateway/${providerKey}/v1/%2e%2e/models`, { authorization: `Bearer ${secret}` });
-    expect(status).toBe(200);
-    expect(upstream.seen.at(-1)!.path).toBe("/v1/models");
+    // A dot segment hidden behind %2e is refused by Gatehouse's own listener
+    // (lib/server/request-guard.ts) before routing: 404 in the OpenAI error shape.
+    const hidden = await rawGet(`${baseURL}`, `/gateway/${providerKey}/v1/%2e%2e/models`, { authorization: `Bearer ${secret}` });
+    expect(hidden.status).toBe(404);
+    expect(JSON.parse(hidden.body).error).toMatchObject({ type: "not_found_error", code: "not_found" });
+    expect(upstream.seen.length).toBe(before);
   });
 
   test("a client sending Expect: 100-continue (curl does, for bodies over 1 MB) gets through", async ({ request, baseURL }) => {

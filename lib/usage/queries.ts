@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, sql, sum } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { providers, requestLogs, users } from "@/lib/db/schema";
 import type { Actor } from "@/lib/keys/queries";
@@ -148,33 +148,3 @@ export async function listRequestLogs({ actor, limit = 100 }: { actor: Actor; li
   }));
 }
 
-export interface UsageTotals {
-  requests: number;
-  errors: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-}
-
-/** Totals over the last `days` days (default 30) for the actor (admins: everyone). */
-export async function getUsageTotals({ actor, days = 30 }: { actor: Actor; days?: number }): Promise<UsageTotals> {
-  const db = await getDb();
-  const since = new Date(Date.now() - days * 86_400_000);
-  const [row] = await db
-    .select({
-      requests: count(),
-      errors: sql<number>`count(*) filter (where ${requestLogs.status} >= 400)`,
-      promptTokens: sum(requestLogs.promptTokens),
-      completionTokens: sum(requestLogs.completionTokens),
-      costUsd: sum(requestLogs.costUsd),
-    })
-    .from(requestLogs)
-    .where(and(gte(requestLogs.createdAt, since), actor.role === "admin" ? undefined : eq(requestLogs.userId, actor.userId)));
-  return {
-    requests: Number(row?.requests ?? 0),
-    errors: Number(row?.errors ?? 0),
-    promptTokens: Number(row?.promptTokens ?? 0),
-    completionTokens: Number(row?.completionTokens ?? 0),
-    costUsd: Number(row?.costUsd ?? 0),
-  };
-}
