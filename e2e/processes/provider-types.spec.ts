@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import LegacyAnthropic from "anthropic-sdk-legacy";
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { startAppProcess, type AppProcess } from "../fixtures/app-process";
 import { startFakeUpstreams, UPSTREAM_USAGE as U, type FakeUpstreams } from "../fixtures/fake-upstreams";
@@ -212,9 +212,10 @@ test("Google generateContent and streamGenerateContent?alt=sse by plain HTTP", a
 
 test("Azure OpenAI deployment path with api-version, and the v1 path, by plain HTTP", async () => {
   await clearUsage();
+  // The virtual key as Azure's own header, as the AzureOpenAI SDK sends it.
   let res = await fetch(`${app.url}/gateway/az/openai/deployments/m-price/chat/completions`, {
     method: "POST",
-    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    headers: { "api-key": secret, "content-type": "application/json" },
     body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
   });
   expect(res.status).toBe(200);
@@ -230,6 +231,15 @@ test("Azure OpenAI deployment path with api-version, and the v1 path, by plain H
   });
   expect(res.status).toBe(200);
   expect(lastUpstream({ "api-key": REAL.azure })).toMatchObject({ path: "/openai/v1/chat/completions", query: "" });
+});
+
+test("the AzureOpenAI SDK (virtual key as api-key) through an azure-openai provider", async () => {
+  await clearUsage();
+  const client = new AzureOpenAI({ apiKey: secret, baseURL: `${app.url}/gateway/az/openai`, apiVersion: "2024-10-21", maxRetries: 0 });
+  const completion = await client.chat.completions.create({ model: "m-price", messages: [{ role: "user", content: "hi" }] });
+  expect(completion.usage?.prompt_tokens).toBe(U.chat.prompt);
+  expect(lastUpstream({ "api-key": REAL.azure })).toMatchObject({ path: "/openai/deployments/m-price/chat/completions", query: "?api-version=2024-10-21" });
+  expect(await logRow("/openai/deployments/m-price/chat/completions", false)).toMatchObject({ promptTokens: U.chat.prompt, completionTokens: U.chat.completion });
 });
 
 test("Ollama native /api/chat (plain and NDJSON) and /v1 with a /v1 base, by plain HTTP", async () => {

@@ -21,7 +21,7 @@ import { NdjsonUsageReader, SseUsageReader } from "./stream-usage";
  *
  * Per call, in order:
  * 1. the door: the provider slug and path are checked before any query; the virtual key
- *    (`Authorization: Bearer`, `x-api-key`, `x-goog-api-key` or `?key=`) and the provider
+ *    (`Authorization: Bearer`, `x-api-key`, `api-key`, `x-goog-api-key` or `?key=`) and the provider
  *    are looked up through per-process caches (5 s staleness, lib/gateway/lookup-cache.ts);
  *    the key must be allowed to use the provider;
  * 2. budgets and rate limits (lib/limits, `admitCall`): over a limit → 429, nothing goes upstream;
@@ -443,7 +443,8 @@ function virtualKeyOf(headers: Headers, query: URLSearchParams): string | null {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     if (match) return match[1]!;
   }
-  return headers.get("x-api-key")?.trim() || headers.get("x-goog-api-key")?.trim() || query.get("key")?.trim() || null;
+  // `api-key` is Azure OpenAI's header (the AzureOpenAI SDK sends the key there).
+  return headers.get("x-api-key")?.trim() || headers.get("api-key")?.trim() || headers.get("x-goog-api-key")?.trim() || query.get("key")?.trim() || null;
 }
 
 /** The query without `key` and without any parameter carrying the virtual key. */
