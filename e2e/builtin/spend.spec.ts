@@ -71,9 +71,10 @@ test.describe("spend control in the browser", () => {
     const chart = page.getByTestId("usage-chart");
     await expect(chart.locator(".recharts-bar-rectangle path, .recharts-bar-rectangle rect").first()).toBeAttached();
     await chart.getByText(/Show as a table/).click();
-    const hour = new Date();
-    hour.setUTCMinutes(0, 0, 0);
-    const point = chart.getByTestId("usage-series-table").locator(`tr[data-at="${hour.toISOString().replace(".000Z", "Z")}"]`);
+    // The page's default range is the last 7 days, shown per UTC day.
+    const day = new Date();
+    day.setUTCHours(0, 0, 0, 0);
+    const point = chart.getByTestId("usage-series-table").locator(`tr[data-at="${day.toISOString().replace(".000Z", "Z")}"]`);
     await expect(point).toContainText("1");
     await expect(point).toContainText("14");
     await expect(point).toContainText("$0.014");
