@@ -7,8 +7,8 @@ import { startFakeOpenAI } from "../fixtures/api";
 
 // Budgets and rate limits with two Gatehouse processes on one PostgreSQL: calls alternate
 // between the processes, and the limit trips on the total, not on each process's share.
-// Budget periods rolling over (day, week, month) are proven with a driven clock in
-// lib/limits/admission.test.ts; here the minute limits also recover in real time.
+// Here the minute limits also recover in real time; budget periods rolling over at their UTC
+// boundaries (day, week, month), on two processes with their clocks moved: spend-periods.spec.ts.
 
 const ADMIN = { username: "limits-admin", password: "limits-admin-password" };
 // $1000 per million tokens each way: a call to the fake upstream (14 tokens) costs $0.014.
