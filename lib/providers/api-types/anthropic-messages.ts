@@ -1,6 +1,5 @@
-import { z } from "zod";
-import { baseUrlField } from "./base-url";
-import { allowHeaders, joinAfterVersion, noteModel, objectOf, parseJson, positiveInt, readDataListing, secretField, sumCounts, tokenCount } from "./shared";
+import { baseUrlAndKey } from "./base-url";
+import { allowHeaders, apiKeyHeader, bodyUntouched, joinAfterVersion, noteModel, objectOf, parseJson, positiveInt, readDataListing, sumCounts, tokenCount } from "./shared";
 import type { ApiTypeModule, FetchedModel, ProbeRequest, Usage } from "./types";
 
 /**
@@ -101,14 +100,11 @@ export const anthropicMessages = {
   help: "Anthropic's Messages API (/v1/messages): Claude, with prompt-cache reads and writes counted apart.",
   docs: "https://docs.anthropic.com/en/api/messages",
 
-  fields: z.object({ baseUrl: baseUrlField("https://api.anthropic.com"), apiKey: secretField("API key") }),
-  secretFields: ["apiKey"],
+  ...baseUrlAndKey("https://api.anthropic.com"),
   form: [
     { name: "baseUrl", label: "Base URL", kind: "url", required: true, placeholder: "https://api.anthropic.com", hint: "Anthropic's is https://api.anthropic.com (clients add /v1/messages)." },
     { name: "apiKey", label: "API key", kind: "secret", placeholder: "sk-ant-…", hint: "Sent as x-api-key." },
   ],
-  toStored: (values) => ({ baseUrl: values.baseUrl as string, settings: {} }),
-  fromStored: (stored) => ({ baseUrl: stored.baseUrl }),
 
   // `https://api.anthropic.com` (or a compatible `https://openrouter.ai/api`) keeps the
   // client's `/v1/messages`; a base typed with its version (`…/v1`) stands for the client's `/v1`.
@@ -116,9 +112,8 @@ export const anthropicMessages = {
   forwardsRequestHeader: allowHeaders(["anthropic-version", "anthropic-beta"]),
   // `anthropic-version` is the client's to choose (Anthropic's SDKs always send it; the
   // probe sends its own), so only the key is set here.
-  authHeaders: (provider): Record<string, string> => (provider.secrets.apiKey ? { "x-api-key": provider.secrets.apiKey } : {}),
-  inspectsRequestBody: () => false,
-  prepareRequestBody: () => ({ changed: false, usageInjected: false }),
+  authHeaders: apiKeyHeader("x-api-key"),
+  ...bodyUntouched,
 
   jsonUsageKeys: ["model", "usage"],
   readJsonUsage,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { baseUrlField } from "./base-url";
-import { injectStreamUsage, isCompletionsPath, isOpenAIUsageOnlyChunk, openAIErrorBody, readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
-import { allowHeaders, secretField } from "./shared";
+import { openAIWire } from "./openai-shared";
+import { allowHeaders, apiKeyHeader, secretField } from "./shared";
 import { UpstreamRefusal, type ApiTypeModule, type ProbeRequest, type UpstreamProvider } from "./types";
 
 /**
@@ -93,16 +93,8 @@ export const azureOpenai = {
 
   upstreamUrl,
   forwardsRequestHeader: allowHeaders(["openai-organization", "openai-beta", "x-ms-client-request-id", "x-ms-useragent"]),
-  authHeaders: (provider): Record<string, string> => (provider.secrets.apiKey ? { "api-key": provider.secrets.apiKey } : {}),
-  inspectsRequestBody: (method, clientPath) => method === "POST" && isCompletionsPath(clientPath),
-  prepareRequestBody: (body, ctx) => injectStreamUsage(body, ctx.clientPath),
-
-  jsonUsageKeys: ["model", "usage"],
-  readJsonUsage: readOpenAIUsage,
-  readSseUsage: readOpenAISseUsage,
-  readNdjsonUsage: () => {},
-  isUsageOnlyEvent: isOpenAIUsageOnlyChunk,
-  errorBody: openAIErrorBody,
+  authHeaders: apiKeyHeader("api-key"),
+  ...openAIWire,
 
   probe,
 } satisfies ApiTypeModule;

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { isMetadataOrLinkLocal, isPrivateHost } from "@/lib/providers/addresses";
+import { secretField } from "./shared";
+import type { ApiTypeModule, StoredShape } from "./types";
 
 /**
  * Endings that name an endpoint rather than a base: the client's path supplies these.
@@ -47,6 +49,21 @@ export function baseUrlField(example: string) {
       }
       return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
     });
+}
+
+/**
+ * The provider fields of a type set up by a base URL and an optional API key, and nothing
+ * else (OpenAI-compatible, Responses, Anthropic, Gemini, Ollama): the URL is stored as
+ * validated, with no settings.
+ * @param example the type's documented base, shown in messages
+ */
+export function baseUrlAndKey(example: string) {
+  return {
+    fields: z.object({ baseUrl: baseUrlField(example), apiKey: secretField("API key") }),
+    secretFields: ["apiKey"],
+    toStored: (values: Record<string, unknown>): StoredShape => ({ baseUrl: values.baseUrl as string, settings: {} }),
+    fromStored: (stored: StoredShape): Record<string, string> => ({ baseUrl: stored.baseUrl }),
+  } satisfies Pick<ApiTypeModule, "fields" | "secretFields" | "toStored" | "fromStored">;
 }
 
 function baseUrlProblem(raw: string, url: URL, example: string): string | null {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { injectStreamUsage, isOpenAIUsageOnlyChunk, openAIErrorBody, readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
+import { injectStreamUsage, openAIErrorBody, openAIWire } from "./openai-shared";
 import { allowHeaders, joinVersionedPath, objectOf, parseJson, secretField } from "./shared";
 import { UpstreamRefusal, type ApiTypeModule, type UpstreamProvider } from "./types";
 
@@ -156,6 +156,8 @@ export const cloudflareAiGateway = {
   // client's own `cf-aig-authorization` never does (it is a credential header).
   forwardsRequestHeader: allowHeaders(["openai-organization", "openai-project", "openai-beta"], ["cf-aig-"]),
   authHeaders: tokenHeaders,
+  ...openAIWire,
+  // Every POST: its model id is normalised (and usage injected into streamed completions).
   inspectsRequestBody: (method) => method === "POST",
   prepareRequestBody: (body, ctx) => {
     let changed = false;
@@ -170,13 +172,6 @@ export const cloudflareAiGateway = {
     const usage = injectStreamUsage(body, ctx.clientPath);
     return { changed: changed || usage.changed, usageInjected: usage.usageInjected };
   },
-
-  jsonUsageKeys: ["model", "usage"],
-  readJsonUsage: readOpenAIUsage,
-  readSseUsage: readOpenAISseUsage,
-  readNdjsonUsage: () => {},
-  isUsageOnlyEvent: isOpenAIUsageOnlyChunk,
-  errorBody: openAIErrorBody,
   /**
    * Cloudflare's own errors (`{ success: false, error: [{ code, message }] }`) become
    * OpenAI-shaped, keeping Cloudflare's text and code and adding what to change.

@@ -1,6 +1,5 @@
-import { z } from "zod";
-import { baseUrlField } from "./base-url";
-import { allowHeaders, joinAfterVersion, noteModel, objectOf, parseJson, positiveInt, secretField, sumCounts, tokenCount } from "./shared";
+import { baseUrlAndKey } from "./base-url";
+import { allowHeaders, apiKeyHeader, bodyUntouched, joinAfterVersion, noteModel, objectOf, parseJson, positiveInt, sumCounts, tokenCount } from "./shared";
 import type { ApiTypeModule, FetchedModel, ProbeRequest, Usage } from "./types";
 
 /**
@@ -86,8 +85,7 @@ export const googleGenerativeAi = {
   help: "Google's Gemini API (generateContent, streamGenerateContent), with cached and thinking tokens counted. For its OpenAI-compatible endpoint use OpenAI-compatible with …/v1beta/openai.",
   docs: "https://ai.google.dev/api/generate-content",
 
-  fields: z.object({ baseUrl: baseUrlField("https://generativelanguage.googleapis.com"), apiKey: secretField("API key") }),
-  secretFields: ["apiKey"],
+  ...baseUrlAndKey("https://generativelanguage.googleapis.com"),
   form: [
     {
       name: "baseUrl",
@@ -99,15 +97,12 @@ export const googleGenerativeAi = {
     },
     { name: "apiKey", label: "API key", kind: "secret", placeholder: "AIza…", hint: "Sent as x-goog-api-key." },
   ],
-  toStored: (values) => ({ baseUrl: values.baseUrl as string, settings: {} }),
-  fromStored: (stored) => ({ baseUrl: stored.baseUrl }),
 
   // A base typed as `…/v1beta` stands for the client's version segment.
   upstreamUrl: (provider, clientPath, search) => joinAfterVersion(provider.baseUrl, clientPath, search),
   forwardsRequestHeader: allowHeaders(["x-goog-api-client"]),
-  authHeaders: (provider): Record<string, string> => (provider.secrets.apiKey ? { "x-goog-api-key": provider.secrets.apiKey } : {}),
-  inspectsRequestBody: () => false,
-  prepareRequestBody: () => ({ changed: false, usageInjected: false }),
+  authHeaders: apiKeyHeader("x-goog-api-key"),
+  ...bodyUntouched,
 
   jsonUsageKeys: ["modelVersion", "usageMetadata"],
   readJsonUsage,

@@ -1,7 +1,6 @@
-import { z } from "zod";
-import { baseUrlField } from "./base-url";
-import { injectStreamUsage, isCompletionsPath, isOpenAIUsageOnlyChunk, openAIErrorBody, readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
-import { allowHeaders, noteModel, objectOf, parseJson, positiveInt, secretField, tokenCount } from "./shared";
+import { baseUrlAndKey } from "./base-url";
+import { openAIErrorBody, openAIWire, readOpenAIUsage } from "./openai-shared";
+import { allowHeaders, apiKeyHeader, noteModel, objectOf, parseJson, positiveInt, tokenCount } from "./shared";
 import type { ApiTypeModule, FetchedModel, ProbeRequest, Usage } from "./types";
 
 /**
@@ -79,26 +78,20 @@ export const ollama = {
   help: "An Ollama server: its native /api/chat and /api/generate, and its OpenAI-compatible /v1 routes. Loopback and private addresses may use http.",
   docs: "https://github.com/ollama/ollama/blob/main/docs/api.md",
 
-  fields: z.object({ baseUrl: baseUrlField("http://127.0.0.1:11434"), apiKey: secretField("API key") }),
-  secretFields: ["apiKey"],
+  ...baseUrlAndKey("http://127.0.0.1:11434"),
   form: [
     { name: "baseUrl", label: "Base URL", kind: "url", required: true, placeholder: "http://127.0.0.1:11434", hint: "The server's root, with or without /v1: http://ollama:11434." },
     { name: "apiKey", label: "API key", kind: "secret", placeholder: "Optional", hint: "Only for a server behind an authenticating proxy, or ollama.com; sent as Authorization: Bearer." },
   ],
-  toStored: (values) => ({ baseUrl: values.baseUrl as string, settings: {} }),
-  fromStored: (stored) => ({ baseUrl: stored.baseUrl }),
 
   upstreamUrl: (provider, clientPath, search) => upstreamUrl(provider.baseUrl, clientPath, search),
   forwardsRequestHeader: allowHeaders([]),
-  authHeaders: (provider): Record<string, string> => (provider.secrets.apiKey ? { authorization: `Bearer ${provider.secrets.apiKey}` } : {}),
-  inspectsRequestBody: (method, clientPath) => method === "POST" && isCompletionsPath(clientPath),
-  prepareRequestBody: (body, ctx) => injectStreamUsage(body, ctx.clientPath),
-
+  authHeaders: apiKeyHeader("authorization", "Bearer"),
+  // OpenAI's wire for the /v1 routes; the native API's usage and errors besides.
+  ...openAIWire,
   jsonUsageKeys: ["model", "usage", "prompt_eval_count", "eval_count", "done"],
   readJsonUsage,
-  readSseUsage: readOpenAISseUsage,
   readNdjsonUsage,
-  isUsageOnlyEvent: isOpenAIUsageOnlyChunk,
   errorBody: (status, message, code, clientPath) => (clientPath !== undefined && /^\/api(\/|$)/.test(clientPath) ? { error: message } : openAIErrorBody(status, message, code)),
 
   probe: () => modelListing(),

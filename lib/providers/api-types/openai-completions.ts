@@ -1,7 +1,6 @@
-import { z } from "zod";
-import { baseUrlField } from "./base-url";
-import { injectStreamUsage, isCompletionsPath, isOpenAIUsageOnlyChunk, openAIErrorBody, openAIModelListing, readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
-import { allowHeaders, joinVersionedPath, secretField } from "./shared";
+import { baseUrlAndKey } from "./base-url";
+import { openAIModelListing, openAIWire } from "./openai-shared";
+import { allowHeaders, apiKeyHeader, joinVersionedPath } from "./shared";
 import type { ApiTypeModule } from "./types";
 
 /**
@@ -17,8 +16,7 @@ export const openaiCompletions = {
   help: "OpenAI, or any API that speaks OpenAI's /chat/completions (OpenRouter, vLLM, LM Studio, Groq, Together…).",
   docs: "https://platform.openai.com/docs/api-reference/chat",
 
-  fields: z.object({ baseUrl: baseUrlField("https://api.openai.com/v1"), apiKey: secretField("API key") }),
-  secretFields: ["apiKey"],
+  ...baseUrlAndKey("https://api.openai.com/v1"),
   form: [
     {
       name: "baseUrl",
@@ -30,21 +28,11 @@ export const openaiCompletions = {
     },
     { name: "apiKey", label: "API key", kind: "secret", placeholder: "sk-…", hint: "Sent as Authorization: Bearer. Optional for local servers that need none." },
   ],
-  toStored: (values) => ({ baseUrl: values.baseUrl as string, settings: {} }),
-  fromStored: (stored) => ({ baseUrl: stored.baseUrl }),
 
   upstreamUrl: (provider, clientPath, search) => joinVersionedPath(provider.baseUrl, clientPath, search),
   forwardsRequestHeader: allowHeaders(["openai-organization", "openai-project", "openai-beta", "idempotency-key"]),
-  authHeaders: (provider): Record<string, string> => (provider.secrets.apiKey ? { authorization: `Bearer ${provider.secrets.apiKey}` } : {}),
-  inspectsRequestBody: (method, clientPath) => method === "POST" && isCompletionsPath(clientPath),
-  prepareRequestBody: (body, ctx) => injectStreamUsage(body, ctx.clientPath),
-
-  jsonUsageKeys: ["model", "usage"],
-  readJsonUsage: readOpenAIUsage,
-  readSseUsage: readOpenAISseUsage,
-  readNdjsonUsage: () => {},
-  isUsageOnlyEvent: isOpenAIUsageOnlyChunk,
-  errorBody: openAIErrorBody,
+  authHeaders: apiKeyHeader("authorization", "Bearer"),
+  ...openAIWire,
 
   probe: () => openAIModelListing(),
   listModels: () => openAIModelListing(),

@@ -1,7 +1,6 @@
-import { z } from "zod";
-import { baseUrlField } from "./base-url";
-import { injectStreamUsage, isCompletionsPath, isOpenAIUsageOnlyChunk, openAIErrorBody, openAIModelListing, readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
-import { allowHeaders, joinVersionedPath, objectOf, parseJson, secretField } from "./shared";
+import { baseUrlAndKey } from "./base-url";
+import { openAIModelListing, openAIWire, readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
+import { allowHeaders, apiKeyHeader, joinVersionedPath, objectOf, parseJson } from "./shared";
 import type { ApiTypeModule, Usage } from "./types";
 
 /**
@@ -42,8 +41,7 @@ export const openaiResponses = {
   help: "OpenAI's Responses API (/v1/responses) with its cached and reasoning token counts, plus chat, embeddings and models on the same base.",
   docs: "https://platform.openai.com/docs/api-reference/responses",
 
-  fields: z.object({ baseUrl: baseUrlField("https://api.openai.com/v1"), apiKey: secretField("API key") }),
-  secretFields: ["apiKey"],
+  ...baseUrlAndKey("https://api.openai.com/v1"),
   form: [
     {
       name: "baseUrl",
@@ -55,22 +53,14 @@ export const openaiResponses = {
     },
     { name: "apiKey", label: "API key", kind: "secret", placeholder: "sk-…", hint: "Sent as Authorization: Bearer." },
   ],
-  toStored: (values) => ({ baseUrl: values.baseUrl as string, settings: {} }),
-  fromStored: (stored) => ({ baseUrl: stored.baseUrl }),
 
   upstreamUrl: (provider, clientPath, search) => joinVersionedPath(provider.baseUrl, clientPath, search),
   forwardsRequestHeader: allowHeaders(["openai-organization", "openai-project", "openai-beta", "idempotency-key"]),
-  authHeaders: (provider): Record<string, string> => (provider.secrets.apiKey ? { authorization: `Bearer ${provider.secrets.apiKey}` } : {}),
-  inspectsRequestBody: (method, clientPath) => method === "POST" && isCompletionsPath(clientPath),
-  prepareRequestBody: (body, ctx) => injectStreamUsage(body, ctx.clientPath),
-
-  jsonUsageKeys: ["model", "usage"],
-  // A response object and a chat completion both keep `model` and `usage` at the top.
-  readJsonUsage: readOpenAIUsage,
+  authHeaders: apiKeyHeader("authorization", "Bearer"),
+  // A response object and a chat completion both keep `model` and `usage` at the top, so
+  // OpenAI's JSON reader serves; streams add the Responses events.
+  ...openAIWire,
   readSseUsage,
-  readNdjsonUsage: () => {},
-  isUsageOnlyEvent: isOpenAIUsageOnlyChunk,
-  errorBody: openAIErrorBody,
 
   probe: () => openAIModelListing(),
   listModels: () => openAIModelListing(),

@@ -1,5 +1,5 @@
 import { noteModel, objectOf, parseJson, readDataListing, tokenCount } from "./shared";
-import type { BodyRewrite, FetchedModel, ProbeRequest, Usage } from "./types";
+import type { ApiTypeModule, BodyRewrite, FetchedModel, ProbeRequest, RequestContext, Usage } from "./types";
 
 /**
  * OpenAI's wire facts shared by the OpenAI-style types (OpenAI-compatible, Responses,
@@ -94,3 +94,22 @@ export function openAIErrorBody(status: number, message: string, code: string): 
 export function openAIModelListing(): ProbeRequest & { readModels: (body: unknown) => FetchedModel[] } {
   return { method: "GET", clientPath: "/v1/models", readModels: (body) => readDataListing(body) };
 }
+
+/**
+ * The wire members of a type that speaks OpenAI's API: usage injected into streamed
+ * completions, usage read from `{ model, usage }` answers and Chat Completions chunks,
+ * errors in OpenAI's shape. Modules spread it and override what their API does otherwise.
+ */
+export const openAIWire = {
+  inspectsRequestBody: (method: string, clientPath: string) => method === "POST" && isCompletionsPath(clientPath),
+  prepareRequestBody: (body: Record<string, unknown>, ctx: RequestContext) => injectStreamUsage(body, ctx.clientPath),
+  jsonUsageKeys: ["model", "usage"],
+  readJsonUsage: readOpenAIUsage,
+  readSseUsage: readOpenAISseUsage,
+  readNdjsonUsage: () => {},
+  isUsageOnlyEvent: isOpenAIUsageOnlyChunk,
+  errorBody: openAIErrorBody,
+} satisfies Pick<
+  ApiTypeModule,
+  "inspectsRequestBody" | "prepareRequestBody" | "jsonUsageKeys" | "readJsonUsage" | "readSseUsage" | "readNdjsonUsage" | "isUsageOnlyEvent" | "errorBody"
+>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { FetchedModel, Usage } from "./types";
+import type { ApiTypeModule, FetchedModel, UpstreamProvider, Usage } from "./types";
 
 /**
  * Request headers that carry a credential for some provider or for Gatehouse itself.
@@ -32,6 +32,23 @@ export function allowHeaders(names: readonly string[], prefixes: readonly string
   const allowed = new Set([...COMMON_HEADERS, ...names].filter((n) => !CREDENTIAL_HEADERS.has(n)));
   return (name) => !CREDENTIAL_HEADERS.has(name) && (allowed.has(name) || prefixes.some((p) => name.startsWith(p)));
 }
+
+/**
+ * Builds a module's `authHeaders` for a key sent in one header, as `<scheme> <key>` or
+ * bare; no header when no key is stored (local servers need none).
+ */
+export function apiKeyHeader(header: string, scheme?: "Bearer"): (provider: UpstreamProvider) => Record<string, string> {
+  return (provider) => {
+    const key = provider.secrets.apiKey;
+    return key ? { [header]: scheme ? `${scheme} ${key}` : key } : {};
+  };
+}
+
+/** The body hooks of a type that never reads or rewrites the request body. */
+export const bodyUntouched = {
+  inspectsRequestBody: () => false,
+  prepareRequestBody: () => ({ changed: false, usageInjected: false }),
+} satisfies Pick<ApiTypeModule, "inspectsRequestBody" | "prepareRequestBody">;
 
 /**
  * Joins a base URL and a client path the way SDKs mean them. A client SDK's base is
