@@ -1,10 +1,10 @@
-import { and, count, eq, gt, inArray } from "drizzle-orm";
+import { and, count, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { asUuid } from "@/lib/db/ids";
 import { users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { getDb } from "@/lib/db/client";
-import { requestLogs, spendCounters, spendLimits } from "@/lib/db/schema";
+import { requestLogs, spendCounters, spendLimits, virtualKeys } from "@/lib/db/schema";
 import { forgetCachedLimits, limitsOfRow, spentIn, type LimitScope } from "./admission";
 import type { BudgetPeriod } from "./periods";
 import { limitsPatch, NO_LIMITS, type Limits } from "./schemas";
@@ -47,6 +47,19 @@ export async function setLimits({ scope, id, limits, tx }: { scope: LimitScope; 
     });
   }
   forgetCachedLimits(scope, id);
+}
+
+/**
+ * Deletes the spend counters of a user and of each of their virtual keys. spend_counters
+ * names its subject in text (`user:<id>`, `key:<id>`), so no foreign key cascades them:
+ * call this in the transaction that deletes the user, before the delete (while the keys
+ * are still there). Keys themselves are only revoked, never deleted, so they need no call.
+ */
+export async function deleteSpendCountersOfUser(db: Db | Tx, userId: string): Promise<void> {
+  const id = asUuid(userId);
+  await db
+    .delete(spendCounters)
+    .where(or(eq(spendCounters.subject, `user:${id}`), sql`${spendCounters.subject} in (select 'key:' || ${virtualKeys.id}::text from ${virtualKeys} where ${virtualKeys.userId} = ${id})`));
 }
 
 /** Spend of a key or user in the current period, for showing against its budget. */

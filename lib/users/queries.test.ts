@@ -3,9 +3,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createSession, validateSessionToken } from "@/lib/credentials/sessions";
 import { BAD_CREDENTIALS, signInWithPassword } from "@/lib/auth/sign-in";
 import { getDb } from "@/lib/db/client";
-import { sessions, users, virtualKeys } from "@/lib/db/schema";
+import { sessions, spendCounters, spendLimits, users, virtualKeys } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { createKey } from "@/lib/keys/queries";
+import { recordCallUsage } from "@/lib/limits/admission";
 import {
   createUser,
   deleteUser,
@@ -22,7 +23,7 @@ const client = { address: "203.0.113.7" };
 
 async function reset() {
   const db = await getDb();
-  await db.execute(sql`truncate table users, sessions, virtual_keys, access_service_tokens, request_logs, providers, rate_limits cascade`);
+  await db.execute(sql`truncate table users, sessions, virtual_keys, access_service_tokens, request_logs, providers, rate_limits, spend_counters cascade`);
 }
 
 async function caught(promise: Promise<unknown>): Promise<AppError> {
@@ -134,16 +135,33 @@ describe("users", () => {
     expect(unknown.status).toBe(401);
   });
 
-  it("deletes a user with their sessions and keys", async () => {
-    await setupFirstAdmin({ username: "root", password: "correct horse" });
+  it("deletes a user with their sessions, keys, limits and spend counters (theirs and their keys'), and no one else's", async () => {
+    const root = await setupFirstAdmin({ username: "root", password: "correct horse" });
     const u = await createUser({ username: "frank", password: "password123" });
     await createSession({ userId: u.id });
-    await createKey({ actor: { userId: u.id, role: "user" }, input: { name: "ci" } });
-    await deleteUser({ id: u.id });
+    const { key } = await createKey({ actor: { userId: u.id, role: "user" }, input: { name: "ci", budgetUsd: 5, budgetPeriod: "week" } });
+    const { key: other } = await createKey({ actor: { userId: root.id, role: "admin" }, input: { name: "root's" } });
+    await recordCallUsage({ keyId: key.id, userId: u.id, tokens: 10, costUsd: 0.5 });
+    await recordCallUsage({ keyId: other.id, userId: root.id, tokens: 10, costUsd: 0.5 });
     const db = await getDb();
+    const counters = async () => (await db.select({ subject: spendCounters.subject }).from(spendCounters)).map((r) => r.subject).sort();
+    expect(await counters()).toEqual([`key:${key.id}`, `key:${other.id}`, `user:${root.id}`, `user:${u.id}`].sort());
+
+    await deleteUser({ id: u.id });
     expect(await db.select().from(users).where(sql`${users.id} = ${u.id}`)).toHaveLength(0);
     expect(await db.select().from(sessions).where(sql`${sessions.userId} = ${u.id}`)).toHaveLength(0);
     expect(await db.select().from(virtualKeys).where(sql`${virtualKeys.userId} = ${u.id}`)).toHaveLength(0);
+    expect(await db.select().from(spendLimits).where(sql`${spendLimits.virtualKeyId} = ${key.id}`)).toHaveLength(0);
+    expect(await counters()).toEqual([`key:${other.id}`, `user:${root.id}`].sort());
+  });
+
+  it("keeps the spend counters when deleting a user is refused", async () => {
+    const root = await setupFirstAdmin({ username: "root", password: "correct horse" });
+    const { key } = await createKey({ actor: { userId: root.id, role: "admin" }, input: { name: "root's" } });
+    await recordCallUsage({ keyId: key.id, userId: root.id, tokens: 10, costUsd: 0.5 });
+    expect((await caught(deleteUser({ id: root.id }))).status).toBe(409);
+    const db = await getDb();
+    expect(await db.select({ subject: spendCounters.subject }).from(spendCounters)).toHaveLength(2);
   });
 
   it("links a service token's Client ID to one user only", async () => {
