@@ -1,7 +1,7 @@
 import { Badge, Card, Code, EmptyState, PageHeader, Table, Td, Th } from "@/app/_components/ui";
 import { requirePageUser } from "@/lib/auth/dal";
 import { formatUsd } from "@/lib/format/money";
-import { listCatalogue } from "@/lib/providers/catalogue";
+import { listCatalogue, type CatalogueEntry } from "@/lib/providers/catalogue";
 
 export const metadata = { title: "Models" };
 
@@ -12,6 +12,15 @@ function price(usd: number | undefined): string {
 function tokens(n: number | undefined): string {
   return n === undefined ? "—" : n.toLocaleString("en");
 }
+
+/** The right-aligned number columns after id and name: limits in tokens, prices per million. */
+const NUMBER_COLUMNS: { label: string; value: (m: CatalogueEntry["models"][number]) => string }[] = [
+  { label: "Context", value: (m) => tokens(m.contextWindow) },
+  { label: "Max output", value: (m) => tokens(m.maxTokens) },
+  { label: "Input", value: (m) => price(m.inputCostPerMTok) },
+  { label: "Output", value: (m) => price(m.outputCostPerMTok) },
+  { label: "Cached input", value: (m) => price(m.cachedInputCostPerMTok) },
+];
 
 /** The model catalogue: what the signed-in user's keys may call, with prices per million tokens. */
 export default async function ModelsPage() {
@@ -53,11 +62,11 @@ export default async function ModelsPage() {
                     <tr>
                       <Th>Model id</Th>
                       <Th>Name</Th>
-                      <Th className="text-right">Context</Th>
-                      <Th className="text-right">Max output</Th>
-                      <Th className="text-right">Input</Th>
-                      <Th className="text-right">Output</Th>
-                      <Th className="text-right">Cached input</Th>
+                      {NUMBER_COLUMNS.map((c) => (
+                        <Th key={c.label} className="text-right">
+                          {c.label}
+                        </Th>
+                      ))}
                     </tr>
                   </thead>
                   <tbody className="divide-y divide-zinc-100" data-testid={`catalogue-${p.key}`}>
@@ -67,21 +76,11 @@ export default async function ModelsPage() {
                           <span className="font-mono text-xs break-all text-zinc-900">{m.id}</span>
                         </Td>
                         <Td label="Name">{m.displayName ?? "—"}</Td>
-                        <Td label="Context" className="tabular-nums md:text-right">
-                          {tokens(m.contextWindow)}
-                        </Td>
-                        <Td label="Max output" className="tabular-nums md:text-right">
-                          {tokens(m.maxTokens)}
-                        </Td>
-                        <Td label="Input" className="tabular-nums md:text-right">
-                          {price(m.inputCostPerMTok)}
-                        </Td>
-                        <Td label="Output" className="tabular-nums md:text-right">
-                          {price(m.outputCostPerMTok)}
-                        </Td>
-                        <Td label="Cached input" className="tabular-nums md:text-right">
-                          {price(m.cachedInputCostPerMTok)}
-                        </Td>
+                        {NUMBER_COLUMNS.map((c) => (
+                          <Td key={c.label} label={c.label} className="tabular-nums md:text-right">
+                            {c.value(m)}
+                          </Td>
+                        ))}
                       </tr>
                     ))}
                   </tbody>
