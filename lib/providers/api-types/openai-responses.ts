@@ -1,6 +1,6 @@
-import { baseUrlAndKey } from "./base-url";
-import { openAIModelListing, openAIWire, readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
-import { allowHeaders, apiKeyHeader, joinVersionedPath, objectOf, parseJson } from "./shared";
+import { openaiCompletions } from "./openai-completions";
+import { readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
+import { objectOf, parseJson } from "./shared";
 import type { ApiTypeModule, Usage } from "./types";
 
 /**
@@ -35,13 +35,17 @@ function readSseUsage(event: string | undefined, data: string, into: Usage): voi
   readOpenAISseUsage(event, data, into);
 }
 
+/**
+ * The OpenAI-compatible type's wire (base URL, headers, key, usage injection, errors,
+ * models listing), with its own form and the Responses stream events read as well.
+ */
 export const openaiResponses = {
+  ...openaiCompletions,
   id: "openai-responses",
   label: "OpenAI Responses",
   help: "OpenAI's Responses API (/v1/responses) with its cached and reasoning token counts, plus chat, embeddings and models on the same base.",
   docs: "https://platform.openai.com/docs/api-reference/responses",
 
-  ...baseUrlAndKey("https://api.openai.com/v1"),
   form: [
     {
       name: "baseUrl",
@@ -54,14 +58,7 @@ export const openaiResponses = {
     { name: "apiKey", label: "API key", kind: "secret", placeholder: "sk-…", hint: "Sent as Authorization: Bearer." },
   ],
 
-  upstreamUrl: (provider, clientPath, search) => joinVersionedPath(provider.baseUrl, clientPath, search),
-  forwardsRequestHeader: allowHeaders(["openai-organization", "openai-project", "openai-beta", "idempotency-key"]),
-  authHeaders: apiKeyHeader("authorization", "Bearer"),
   // A response object and a chat completion both keep `model` and `usage` at the top, so
   // OpenAI's JSON reader serves; streams add the Responses events.
-  ...openAIWire,
   readSseUsage,
-
-  probe: () => openAIModelListing(),
-  listModels: () => openAIModelListing(),
 } satisfies ApiTypeModule;
