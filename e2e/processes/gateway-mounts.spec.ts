@@ -3,6 +3,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import postgres from "postgres";
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { CallDTO } from "@/lib/usage/dashboard";
 import { ANTHROPIC_USAGE, EMBEDDING_USAGE, LONG_LINE_BYTES, startAccountingUpstream, type AccountingUpstream } from "../fixtures/accounting-upstream";
 import { unique } from "../fixtures/api";
 import { freePort, sharedPostgres, startAppProcess, type AppProcess } from "../fixtures/app-process";
@@ -20,23 +21,25 @@ const PRICES = [
   { id: "text-embedding-3-small", inputCostPerMTok: 0.02, outputCostPerMTok: 0 },
 ];
 
-interface Row {
-  providerKey: string;
-  path: string;
-  model: string | null;
-  stream: boolean;
-  status: number;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  cachedTokens: number | null;
-  costUsd: number | null;
-  outcome: string;
-  errorCode: string | null;
-  errorExcerpt: string | null;
-  keyId: string | null;
-  username: string | null;
-  ttfbMs: number | null;
-}
+/** A request_logs row as the Usage page's call list names its columns. */
+type Row = Pick<
+  CallDTO,
+  | "providerKey"
+  | "path"
+  | "model"
+  | "stream"
+  | "status"
+  | "promptTokens"
+  | "completionTokens"
+  | "cachedTokens"
+  | "costUsd"
+  | "outcome"
+  | "errorCode"
+  | "errorExcerpt"
+  | "keyId"
+  | "username"
+  | "ttfbMs"
+>;
 
 let db: Awaited<ReturnType<typeof sharedPostgres>>;
 let app: AppProcess;

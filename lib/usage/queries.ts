@@ -1,7 +1,5 @@
-import { desc, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { providers, requestLogs, users } from "@/lib/db/schema";
-import type { Actor } from "@/lib/keys/queries";
+import { requestLogs } from "@/lib/db/schema";
 
 /**
  * How a gateway call ended (the `outcome` column): answered (`success`, or
@@ -80,71 +78,5 @@ export async function recordRequests(records: readonly RequestRecord[]): Promise
   if (records.length === 0) return;
   const db = await getDb();
   await db.insert(requestLogs).values(records.map(toRow));
-}
-
-export interface RequestLogDTO {
-  id: number;
-  createdAt: string;
-  username: string | null;
-  providerKey: string;
-  providerName: string | null;
-  method: string;
-  path: string;
-  model: string | null;
-  stream: boolean;
-  status: number;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  cachedTokens: number | null;
-  costUsd: number | null;
-  latencyMs: number;
-  errorExcerpt: string | null;
-  outcome: string;
-  errorCode: string | null;
-  ttfbMs: number | null;
-  cacheWriteTokens: number | null;
-  reasoningTokens: number | null;
-  virtualKeyId: string | null;
-}
-
-/** Recent calls, newest first: the actor's own, or (admins) everyone's. `limit` ≤ 500. */
-export async function listRequestLogs({ actor, limit = 100 }: { actor: Actor; limit?: number }): Promise<RequestLogDTO[]> {
-  const db = await getDb();
-  const rows = await db
-    .select({
-      log: requestLogs,
-      username: users.username,
-      providerName: providers.name,
-    })
-    .from(requestLogs)
-    .leftJoin(users, eq(users.id, requestLogs.userId))
-    .leftJoin(providers, eq(providers.id, requestLogs.providerId))
-    .where(actor.role === "admin" ? undefined : eq(requestLogs.userId, actor.userId))
-    .orderBy(desc(requestLogs.id))
-    .limit(Math.min(Math.max(1, Math.floor(limit)), 500));
-  return rows.map(({ log, username, providerName }) => ({
-    id: log.id,
-    createdAt: log.createdAt.toISOString(),
-    username,
-    providerKey: log.providerKey,
-    providerName,
-    method: log.method,
-    path: log.path,
-    model: log.model,
-    stream: log.stream,
-    status: log.status,
-    promptTokens: log.promptTokens,
-    completionTokens: log.completionTokens,
-    cachedTokens: log.cachedTokens,
-    costUsd: log.costUsd === null ? null : Number(log.costUsd),
-    latencyMs: log.latencyMs,
-    errorExcerpt: log.errorExcerpt,
-    outcome: log.outcome,
-    errorCode: log.errorCode,
-    ttfbMs: log.ttfbMs,
-    cacheWriteTokens: log.cacheWriteTokens,
-    reasoningTokens: log.reasoningTokens,
-    virtualKeyId: log.virtualKeyId,
-  }));
 }
 
