@@ -1,19 +1,8 @@
-import { expect, test as base, type Locator, type Page } from "@playwright/test";
-import { mintAccessToken, signInBuiltinAdmin } from "../fixtures/api";
-import { E2E } from "../fixtures/ports";
-import type { Mode } from "./catalogue";
+import { expect, type Locator } from "@playwright/test";
 import { SIZES } from "./checks";
+import { test } from "./fixtures";
 
 // Form behaviour (issue 10, item 3) and the phone navigation, in the mode of this project.
-
-const test = base.extend<{ signedIn: Page }, { mode: Mode }>({
-  mode: ["builtin", { option: true, scope: "worker" }],
-  signedIn: async ({ page, mode }, provide) => {
-    if (mode === "cloudflare-access") await page.setExtraHTTPHeaders({ "cf-access-jwt-assertion": await mintAccessToken(page.request, { email: E2E.cfAdmin.email }) });
-    else await signInBuiltinAdmin(page.request);
-    await provide(page);
-  },
-});
 
 /** The ids in a control's aria-describedby, resolved to the text of those elements. */
 async function descriptions(control: Locator): Promise<string[]> {
@@ -21,7 +10,7 @@ async function descriptions(control: Locator): Promise<string[]> {
   return Promise.all(ids.map((id) => control.page().locator(`[id="${id}"]`).innerText()));
 }
 
-test("a failed submit shows every field's errors at once, one per line, linked to the field, and focuses the first", async ({ signedIn: page, mode }) => {
+test("a failed submit shows every field's errors at once, one per line, linked to the field, and focuses the first", async ({ signedIn: { page }, mode }) => {
   await page.goto("/users");
   await page.getByRole("button", { name: "Add user" }).first().click();
   const dialog = page.getByRole("dialog", { name: "Add user" });
@@ -69,7 +58,7 @@ test("a failed submit shows every field's errors at once, one per line, linked t
 test.describe("navigation on a phone", () => {
   test.use({ viewport: { width: SIZES[0].width, height: SIZES[0].height } });
 
-  test("collapses into a menu that opens, navigates and closes", async ({ signedIn: page }) => {
+  test("collapses into a menu that opens, navigates and closes", async ({ signedIn: { page } }) => {
     await page.goto("/");
     const nav = page.getByRole("navigation", { name: "Main" });
     const menu = page.getByRole("button", { name: "Menu" });
@@ -88,13 +77,13 @@ test.describe("navigation on a phone", () => {
 test.describe("navigation on a laptop", () => {
   test.use({ viewport: { width: SIZES[1].width, height: SIZES[1].height } });
 
-  test("is a sidebar, always open", async ({ signedIn: page }) => {
+  test("is a sidebar, always open", async ({ signedIn: { page } }) => {
     await page.goto("/");
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Virtual keys" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Menu" })).toBeHidden();
   });
 
-  test("shows progress at once while the next page loads", async ({ signedIn: page }) => {
+  test("shows progress at once while the next page loads", async ({ signedIn: { page } }) => {
     await page.goto("/");
     // A slow connection: the next page's data is held until the bar has been seen.
     let release!: () => void;

@@ -1,24 +1,10 @@
-import { expect, test as base, type Page } from "@playwright/test";
-import { mintAccessToken, signInBuiltinAdmin, unique } from "../fixtures/api";
+import { expect } from "@playwright/test";
+import { unique } from "../fixtures/api";
 import { E2E } from "../fixtures/ports";
-import type { Mode } from "./modes";
+import { test } from "./fixtures";
 
 // No destructive action offered where it will be refused (issue 10): the last admin gets no
 // Delete and a fixed role, the API refuses both anyway; with a second admin both come back.
-
-const test = base.extend<{ signedIn: { page: Page; headers: Record<string, string> } }, { mode: Mode }>({
-  mode: ["builtin", { option: true, scope: "worker" }],
-  signedIn: async ({ page, mode }, provide) => {
-    let headers: Record<string, string> = {};
-    if (mode === "cloudflare-access") {
-      headers = { "cf-access-jwt-assertion": await mintAccessToken(page.request, { email: E2E.cfAdmin.email }) };
-      await page.setExtraHTTPHeaders(headers);
-    } else {
-      await signInBuiltinAdmin(page.request);
-    }
-    await provide({ page, headers });
-  },
-});
 
 test("the last admin is offered no Delete and no other role; a second admin brings both back", async ({ signedIn: { page, headers }, mode }) => {
   const adminName = mode === "cloudflare-access" ? E2E.cfAdmin.username : E2E.builtinAdmin.username;

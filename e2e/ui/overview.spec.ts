@@ -1,24 +1,9 @@
-import { expect, test as base, type Page } from "@playwright/test";
-import { mintAccessToken, signInBuiltinAdmin, unique } from "../fixtures/api";
-import { E2E } from "../fixtures/ports";
-import type { Mode } from "./modes";
+import { expect } from "@playwright/test";
+import { unique } from "../fixtures/api";
+import { test } from "./fixtures";
 
 // The Overview's gateway URLs (issue 10): the full URL an SDK needs, each with a copy
 // button named after its provider, in the mode of this project.
-
-const test = base.extend<{ signedIn: { page: Page; headers: Record<string, string> } }, { mode: Mode }>({
-  mode: ["builtin", { option: true, scope: "worker" }],
-  signedIn: async ({ page, mode }, provide) => {
-    let headers: Record<string, string> = {};
-    if (mode === "cloudflare-access") {
-      headers = { "cf-access-jwt-assertion": await mintAccessToken(page.request, { email: E2E.cfAdmin.email }) };
-      await page.setExtraHTTPHeaders(headers);
-    } else {
-      await signInBuiltinAdmin(page.request);
-    }
-    await provide({ page, headers });
-  },
-});
 
 test("every provider's full gateway URL is shown with a copy button that copies it", async ({ signedIn: { page, headers }, baseURL }) => {
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL! });

@@ -1,6 +1,7 @@
-import { expect, test as base } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { E2E } from "../fixtures/ports";
 import { DIALOGS, PAGES, type Visitor } from "./catalogue";
+import { test } from "./fixtures";
 import { modeTags, type Mode } from "./modes";
 import { expectButtonsUsable, expectDialogHolds, expectPageHolds, SIZES } from "./checks";
 import { seed as seedData, Visitors, type Identity, type Seed } from "./seed";
@@ -9,10 +10,6 @@ import { seed as seedData, Visitors, type Identity, type Seed } from "./seed";
 // this project (playwright.config.ts runs the file once per mode; an entry of one mode is
 // tagged, and the other mode's project greps it out, so nothing is skipped). One browser context
 // per size and visitor, signed in once; the data comes from one seed per run.
-
-const test = base.extend<object, { mode: Mode }>({
-  mode: ["builtin", { option: true, scope: "worker" }],
-});
 
 const baseUrlOf = (mode: Mode) => `http://127.0.0.1:${mode === "builtin" ? E2E.builtinPort : E2E.cloudflarePort}`;
 let seeded: { seed: Seed; identities: Map<Visitor, Identity> } | undefined;
