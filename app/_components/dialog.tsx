@@ -10,6 +10,24 @@ import { buttonStyles } from "./ui";
 type Action = (prev: ActionState, formData: FormData) => Promise<ActionState>;
 
 /**
+ * The title row of a {@link Modal} or a drawer: the heading that labels the dialog
+ * (`titleId`) and its close button. `actionsRow` marks it as the dialog's actions row, the
+ * one that must stay in view (a drawer has no footer; e2e/ui/checks.ts).
+ */
+export function DialogHeader({ titleId, title, onClose, actionsRow }: { titleId: string; title: string; onClose: () => void; actionsRow?: boolean }) {
+  return (
+    <div className="flex shrink-0 items-center justify-between gap-3 border-b border-zinc-100 px-5 py-4" data-dialog-actions={actionsRow || undefined}>
+      <h2 id={titleId} className="min-w-0 text-base font-semibold break-words text-zinc-900">
+        {title}
+      </h2>
+      <button type="button" onClick={onClose} className="shrink-0 rounded p-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900" aria-label="Close">
+        <X className="h-4 w-4" aria-hidden />
+      </button>
+    </div>
+  );
+}
+
+/**
  * A modal built on the native <dialog> element (focus trap and Escape for free) that
  * fits any viewport from 360 px up: it is never taller or wider than the screen, its
  * {@link DialogBody} scrolls and its {@link DialogFooter} (the actions) stays in view.
@@ -82,14 +100,7 @@ export function Modal({
       )}
     >
       <div className="flex max-h-[calc(100dvh-1.5rem)] flex-col">
-        <div className="flex shrink-0 items-center justify-between gap-3 border-b border-zinc-100 px-5 py-4">
-          <h2 id={titleId} className="min-w-0 text-base font-semibold break-words text-zinc-900">
-            {title}
-          </h2>
-          <button type="button" onClick={requestClose} className="shrink-0 rounded p-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900" aria-label="Close">
-            <X className="h-4 w-4" aria-hidden />
-          </button>
-        </div>
+        <DialogHeader titleId={titleId} title={title} onClose={requestClose} />
         {asking && confirmClose ? (
           <div role="alertdialog" aria-label="Confirm closing" className="shrink-0 border-b border-amber-200 bg-amber-50 px-5 py-3 text-sm text-amber-900" data-testid="confirm-close">
             <div>{confirmClose.message}</div>

@@ -1,7 +1,7 @@
 "use client";
 
-import { X } from "lucide-react";
 import { useEffect, useId, useRef } from "react";
+import { DialogHeader } from "./dialog";
 
 /**
  * A panel that slides in from the right edge over the page (full width on a phone), on
@@ -25,14 +25,7 @@ export function Drawer({ open, onClose, title, children }: { open: boolean; onCl
     >
       <div className="flex h-full flex-col">
         {/* The header is the drawer's actions row: its close button stays in view (e2e/ui/checks.ts). */}
-        <div className="flex shrink-0 items-center justify-between gap-3 border-b border-zinc-100 px-5 py-4" data-dialog-actions>
-          <h2 id={titleId} className="min-w-0 text-base font-semibold break-words text-zinc-900">
-            {title}
-          </h2>
-          <button type="button" onClick={onClose} className="shrink-0 rounded p-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900" aria-label="Close">
-            <X className="h-4 w-4" aria-hidden />
-          </button>
-        </div>
+        <DialogHeader titleId={titleId} title={title} onClose={onClose} actionsRow />
         <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">{children}</div>
       </div>
     </dialog>
