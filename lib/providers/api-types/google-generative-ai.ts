@@ -1,5 +1,5 @@
 import { baseUrlAndKey } from "./base-url";
-import { allowHeaders, apiKeyHeader, bodyUntouched, joinAfterVersion, noteModel, objectOf, parseJson, positiveInt, sumCounts, tokenCount } from "./shared";
+import { allowHeaders, apiKeyHeader, bodyUntouched, joinAfterVersion, noteModel, objectOf, parseJson, positiveInt, readModelList, sumCounts, tokenCount } from "./shared";
 import type { ApiTypeModule, FetchedModel, ProbeRequest, Usage } from "./types";
 
 /**
@@ -55,27 +55,21 @@ function modelListing(): ProbeRequest & { readModels: (body: unknown) => Fetched
     method: "GET",
     clientPath: "/v1beta/models",
     search: "?pageSize=1000",
-    readModels: (body) => {
-      const list = objectOf(body)?.models;
-      if (!Array.isArray(list)) return [];
-      const out: FetchedModel[] = [];
-      for (const item of list) {
-        const m = objectOf(item);
-        if (!m || typeof m.name !== "string") continue;
+    readModels: (body) =>
+      readModelList(objectOf(body)?.models, (m) => {
+        if (typeof m.name !== "string") return null;
         const methods = Array.isArray(m.supportedGenerationMethods) ? m.supportedGenerationMethods : null;
-        if (methods && !methods.includes("generateContent")) continue;
+        if (methods && !methods.includes("generateContent")) return null;
         const id = m.name.replace(/^models\//, "");
-        if (id === "") continue;
+        if (id === "") return null;
         const model: FetchedModel = { id };
         if (typeof m.displayName === "string" && m.displayName !== "") model.displayName = m.displayName;
         const context = positiveInt(m.inputTokenLimit);
         if (context) model.contextWindow = context;
         const max = positiveInt(m.outputTokenLimit);
         if (max) model.maxTokens = max;
-        out.push(model);
-      }
-      return out;
-    },
+        return model;
+      }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { baseUrlAndKey } from "./base-url";
 import { openAIErrorBody, openAIWire, readOpenAIUsage } from "./openai-shared";
-import { allowHeaders, apiKeyHeader, noteModel, objectOf, parseJson, positiveInt, tokenCount } from "./shared";
+import { allowHeaders, apiKeyHeader, noteModel, objectOf, parseJson, positiveInt, readModelList, tokenCount } from "./shared";
 import type { ApiTypeModule, FetchedModel, ProbeRequest, Usage } from "./types";
 
 /**
@@ -56,19 +56,13 @@ function modelListing(): ProbeRequest & { readModels: (body: unknown) => Fetched
   return {
     method: "GET",
     clientPath: "/api/tags",
-    readModels: (body) => {
-      const list = objectOf(body)?.models;
-      if (!Array.isArray(list)) return [];
-      const out: FetchedModel[] = [];
-      for (const item of list) {
-        const m = objectOf(item);
-        const id = typeof m?.model === "string" && m.model !== "" ? m.model : typeof m?.name === "string" ? m.name : "";
-        if (id === "") continue;
-        const context = positiveInt(objectOf(m?.details)?.context_length);
-        out.push(context ? { id, contextWindow: context } : { id });
-      }
-      return out;
-    },
+    readModels: (body) =>
+      readModelList(objectOf(body)?.models, (m) => {
+        const id = typeof m.model === "string" && m.model !== "" ? m.model : typeof m.name === "string" ? m.name : "";
+        if (id === "") return null;
+        const context = positiveInt(objectOf(m.details)?.context_length);
+        return context ? { id, contextWindow: context } : { id };
+      }),
   };
 }
 

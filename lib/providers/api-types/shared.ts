@@ -137,16 +137,21 @@ export function positiveInt(v: unknown): number | undefined {
   return typeof v === "number" && Number.isInteger(v) && v > 0 && v < 2 ** 31 ? v : undefined;
 }
 
-/** Model ids from an `{ data: [{ id }] }` listing (OpenAI, Anthropic, Azure v1). */
-export function readDataListing(body: unknown, extra?: (entry: Record<string, unknown>) => Partial<FetchedModel>): FetchedModel[] {
-  const data = objectOf(body)?.data;
-  if (!Array.isArray(data)) return [];
+/** The models of a listing's array: each object entry as `read` makes it, skipped when it gives null. */
+export function readModelList(list: unknown, read: (entry: Record<string, unknown>) => FetchedModel | null): FetchedModel[] {
+  if (!Array.isArray(list)) return [];
   const out: FetchedModel[] = [];
-  for (const item of data) {
+  for (const item of list) {
     const entry = objectOf(item);
-    if (entry && typeof entry.id === "string" && entry.id !== "") out.push({ id: entry.id, ...extra?.(entry) });
+    const model = entry && read(entry);
+    if (model) out.push(model);
   }
   return out;
+}
+
+/** Model ids from an `{ data: [{ id }] }` listing (OpenAI, Anthropic, Azure v1). */
+export function readDataListing(body: unknown, extra?: (entry: Record<string, unknown>) => Partial<FetchedModel>): FetchedModel[] {
+  return readModelList(objectOf(body)?.data, (entry) => (typeof entry.id === "string" && entry.id !== "" ? { id: entry.id, ...extra?.(entry) } : null));
 }
 
 /** An optional secret input: blank means "not given" (on edit: keep the stored one). */
