@@ -16,6 +16,12 @@ export const SESSION_COOKIE = "gatehouse_session";
 /** How often "last seen" is written for an active session, ms. */
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 
+/**
+ * The user columns a principal is built from: a session's user here, and the Cloudflare
+ * Access lookups in lib/users (by email, by service token).
+ */
+export const principalUserColumns = { id: users.id, username: users.username, email: users.email, role: users.role, lastLoginAt: users.lastLoginAt };
+
 export interface SessionUser {
   sessionId: string;
   expiresAt: Date;
@@ -72,11 +78,7 @@ export async function validateSessionToken(token: string): Promise<SessionUser |
       sessionId: sessions.id,
       expiresAt: sessions.expiresAt,
       lastSeenAt: sessions.lastSeenAt,
-      id: users.id,
-      username: users.username,
-      email: users.email,
-      role: users.role,
-      lastLoginAt: users.lastLoginAt,
+      user: principalUserColumns,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -99,8 +101,7 @@ export async function validateSessionToken(token: string): Promise<SessionUser |
     if (extend) set.expiresAt = expiresAt = new Date(now + ttl);
     await db.update(sessions).set(set).where(eq(sessions.id, id));
   }
-  const { sessionId, id: userId, username, email, role, lastLoginAt } = row;
-  return { sessionId, expiresAt, user: { id: userId, username, email, role, lastLoginAt } };
+  return { sessionId: row.sessionId, expiresAt, user: row.user };
 }
 
 /** A user's unexpired sessions, most recently seen first; `currentSessionId` is marked. */

@@ -2,6 +2,7 @@ import { and, asc, count, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { getConfig } from "@/lib/config";
 import { changeCredentials } from "@/lib/credentials/changes";
 import { hashPassword, storePasswordHash } from "@/lib/credentials/passwords";
+import { principalUserColumns } from "@/lib/credentials/sessions";
 import { getDb, type Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { asUuid } from "@/lib/db/ids";
@@ -131,7 +132,7 @@ export async function getUserForLogin({ username }: { username: string }): Promi
 export async function getUserByEmail({ email }: { email: string }) {
   const db = await getDb();
   const [row] = await db
-    .select({ id: users.id, username: users.username, email: users.email, role: users.role, lastLoginAt: users.lastLoginAt })
+    .select(principalUserColumns)
     .from(users)
     .where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()))
     .limit(1);
@@ -142,14 +143,7 @@ export async function getUserByEmail({ email }: { email: string }) {
 export async function getUserByServiceToken({ clientId }: { clientId: string }) {
   const db = await getDb();
   const [row] = await db
-    .select({
-      id: users.id,
-      username: users.username,
-      email: users.email,
-      role: users.role,
-      lastLoginAt: users.lastLoginAt,
-      tokenId: accessServiceTokens.id,
-    })
+    .select({ ...principalUserColumns, tokenId: accessServiceTokens.id })
     .from(accessServiceTokens)
     .innerJoin(users, eq(users.id, accessServiceTokens.userId))
     .where(eq(accessServiceTokens.clientId, clientId))
