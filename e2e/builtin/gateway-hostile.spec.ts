@@ -1,8 +1,8 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { fakeCloudflare, signInBuiltinAdmin, unique } from "../fixtures/api";
 import type { RecordedRequest } from "../fixtures/fake-openai";
+import { listenOnLoopback } from "../fixtures/loopback";
 
 // The gateway against an upstream that misbehaves, and clients that send odd things.
 const REAL_KEY = "sk-real-key-that-must-never-leak-0123456789";
@@ -40,15 +40,9 @@ async function startHostileUpstream(): Promise<{ url: string; seen: Seen[]; clos
       res.end(JSON.stringify({ ok: true }));
     });
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ...(await listenOnLoopback(server)),
     seen,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
   };
 }
 
