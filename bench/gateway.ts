@@ -18,7 +18,10 @@
  * Needs `npm run build` (server.js and gateway.js) and PostgreSQL for Gatehouse's two
  * processes (TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres).
  * Environment: BENCH_SECONDS (per load, default 5), BENCH_CONNECTIONS (default 50),
- * BENCH_ONLY (comma-separated contender names).
+ * BENCH_ONLY (comma-separated contender names), BENCH_PROFILE_DIR (Gatehouse's two processes
+ * and the floors run with `node --cpu-prof` and write their profiles there on exit),
+ * BENCH_HOLD_SECONDS (print each contender's URL and headers, then keep them up that long
+ * before measuring: for perf, strace or a manual autocannon).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -33,7 +36,10 @@ import { adminUrl, createTestDatabase, dropTestDatabase } from "@/lib/testing/te
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ? path.resolve(process.env.BENCH_PROFILE_DIR) : null;
 const root = process.cwd();
+/** Node flags for a measured process: a CPU profile named after it when BENCH_PROFILE_DIR is set. */
+const profiled = (name: string): string[] => (PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
 const children: ChildProcess[] = [];
 
 async function freePort(): Promise<number> {
@@ -172,7 +178,9 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
+    // A profiled process writes its profile as it exits: give it time.
+    const until = Date.now() + (PROFILE_DIR ? 15_000 : 500);
+    while (Date.now() < until && children.some((c) => c.exitCode === null && c.signalCode === null)) await new Promise((r) => setTimeout(r, 100));
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     for (const clean of cleanups) await clean().catch(() => {});
   };
@@ -190,7 +198,7 @@ async function main(): Promise<void> {
 
     if (want("floor")) {
       const port = await freePort();
-      const child = start("floor", [process.execPath, "bench/gateway/floor-proxy.mjs"], { PORT: String(port), UPSTREAM_URL: upstream });
+      const child = start("floor", [process.execPath, ...profiled("floor"), "bench/gateway/floor-proxy.mjs"], { PORT: String(port), UPSTREAM_URL: upstream });
       await waitFor(`http://127.0.0.1:${port}/v1/models`);
       contenders.push({ name: "floor", url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: {}, pid: child.pid! });
     }
@@ -205,7 +213,7 @@ async function main(): Promise<void> {
       const built = spawnSync(process.execPath, [next, "build", "--no-lint"], { cwd: dir, encoding: "utf8", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
       if (built.status !== 0) throw new Error(`next build of the Next floor failed:\n${built.stdout}\n${built.stderr}`);
       const port = await freePort();
-      const child = start("next-floor", [process.execPath, next, "start", "-p", String(port), "-H", "127.0.0.1"], { UPSTREAM_URL: upstream, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }, dir);
+      const child = start("next-floor", [process.execPath, ...profiled("next-floor"), next, "start", "-p", String(port), "-H", "127.0.0.1"], { UPSTREAM_URL: upstream, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }, dir);
       await waitFor(`http://127.0.0.1:${port}/v1/models`);
       contenders.push({ name: "next-floor", url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: {}, pid: child.pid! });
     }
@@ -224,11 +232,11 @@ async function main(): Promise<void> {
       cleanups.push(() => dropTestDatabase(admin, db.name));
       const env: Record<string, string> = { DATABASE_URL: db.url, GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString("base64"), NODE_ENV: "production", GATEHOUSE_LISTEN_HOST: "127.0.0.1" };
       const appPort = await freePort();
-      const app = start("gatehouse", [process.execPath, ".next/standalone/server.js"], { ...env, PORT: String(appPort) });
+      const app = start("gatehouse", [process.execPath, ...profiled("gh-next"), ".next/standalone/server.js"], { ...env, PORT: String(appPort) });
       const appUrl = `http://127.0.0.1:${appPort}`;
       await waitFor(`${appUrl}/api/ready`);
       const gwPort = await freePort();
-      const alone = start("gatehouse-gateway", [process.execPath, ".next/standalone/gateway.js"], { ...env, GATEHOUSE_GATEWAY_PORT: String(gwPort) });
+      const alone = start("gatehouse-gateway", [process.execPath, ...profiled("gh-alone"), ".next/standalone/gateway.js"], { ...env, GATEHOUSE_GATEWAY_PORT: String(gwPort) });
       await waitFor(`http://127.0.0.1:${gwPort}/api/ready`);
 
       const setup = await fetch(`${appUrl}/api/v1/auth/setup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: "bench-admin-password" }) });
@@ -250,6 +258,11 @@ async function main(): Promise<void> {
     }
 
     console.log(`bench: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; ${CONNECTIONS} connections, ${SECONDS} s per load`);
+    const hold = Number(process.env.BENCH_HOLD_SECONDS ?? 0);
+    if (hold > 0) {
+      for (const c of contenders) console.log(`bench: ${c.name} pid ${c.pid ?? "—"} ${c.url} ${JSON.stringify(c.headers)}`);
+      await new Promise((r) => setTimeout(r, hold * 1000));
+    }
     const results = new Map<string, { plain: Load; streamed: Load; latency: number; firstEvent: number }>();
     for (const c of contenders) {
       process.stdout.write(`bench: ${c.name} … `);

@@ -17,17 +17,14 @@ export interface AnswerOptions {
   cancelled: () => boolean;
 }
 
-const ANSWER = Symbol.for("gatehouse.gateway.answer");
-
 /**
  * An upstream answer's body on its way to the client, readable two ways from one object:
- * as the Response's web `ReadableStream` (the Next.js mount; pulled lazily, one chunk per
+ * as a `Response` with a web `ReadableStream` (the Fetch mount; pulled lazily, one chunk per
  * pull, so nothing is read ahead of the client), or piped straight into a Node
  * `ServerResponse` (the standalone listener; no web-stream hop, back-pressure through
  * `write()`/`drain`). Whichever reads first owns the source.
  */
 export class Answer {
-  private claimed = false;
   private ended = false;
   private failure: Error | null = null;
   private onFailure: (() => void) | null = null;
@@ -45,27 +42,13 @@ export class Answer {
     });
   }
 
-  /**
-   * A Response carrying this answer; {@link Answer.of} finds the answer again (the Node
-   * mount's fast path). With `webBody: false` (the Node mount, which never reads it) the
-   * Response's own body is left empty: building a web ReadableStream per call costs more
-   * than the rest of the Response.
-   */
-  response(status: number, headers: Headers, webBody = true): Response {
-    const res = new Response(webBody ? this.webStream() : null, { status, headers });
-    (res as Response & { [ANSWER]?: Answer })[ANSWER] = this;
-    return res;
-  }
-
-  /** The answer behind a Response the core returned, if it has one that nobody has started reading. */
-  static of(res: Response): Answer | null {
-    const answer = (res as Response & { [ANSWER]?: Answer })[ANSWER];
-    return answer && !answer.claimed ? answer : null;
+  /** A Response streaming this answer (the Fetch mount). */
+  toResponse(status: number, headers: Record<string, string>): Response {
+    return new Response(this.webStream(), { status, headers });
   }
 
   /** Nobody will read this answer (the client left before it started): ends it as cancelled. */
   abandon(): void {
-    this.claimed = true;
     this.end("cancelled");
     this.source.destroy();
   }
@@ -83,8 +66,7 @@ export class Answer {
     let done: "end" | Error | null = null;
     const start = () => {
       started = true;
-      this.claimed = true;
-      if (this.options.prefix) queue.push(...this.options.prefix);
+        if (this.options.prefix) queue.push(...this.options.prefix);
       this.source.on("data", (chunk: Buffer) => {
         const out = this.options.transform(chunk);
         if (Array.isArray(out)) {
@@ -129,8 +111,7 @@ export class Answer {
           }
         },
         cancel: () => {
-          this.claimed = true;
-          this.end("cancelled");
+                this.end("cancelled");
           this.source.destroy();
         },
       },
@@ -142,13 +123,11 @@ export class Answer {
    * Sends the answer on a Node response (status and headers included), with back-pressure.
    * The client leaving destroys the upstream body.
    */
-  pipeTo(res: http.ServerResponse, status: number, headers: Headers): void {
-    this.claimed = true;
-    const raw: string[] = [];
-    headers.forEach((value, name) => raw.push(name, value));
-    res.writeHead(status, raw);
-    // A stream's headers go out at once: the client sees the status before the first event.
-    if (/event-stream|ndjson/.test(headers.get("content-type") ?? "")) res.flushHeaders();
+  pipeTo(res: http.ServerResponse, status: number, headers: Record<string, string>): void {
+    res.writeHead(status, headers);
+    // A stream's headers go out at once, so the client sees the status before a first event
+    // that is slow to come; when it is already here they go out with it, in one write.
+    if (this.source.readableLength === 0 && /event-stream|ndjson/.test(headers["content-type"] ?? "")) res.flushHeaders();
     for (const b of this.options.prefix ?? []) res.write(b);
     const source = this.source;
     const onData = (chunk: Buffer) => {

@@ -1,3 +1,4 @@
+import type { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
 import { Agent, errors as undiciErrors, request as undiciRequest, type Dispatcher } from "undici";
 import { getConfig } from "@/lib/config";
@@ -15,9 +16,11 @@ import { redactText, StreamRedactor } from "./redaction";
 import { NdjsonUsageReader, SseUsageReader } from "./stream-usage";
 
 /**
- * The LLM gateway core: one `(Request) => Promise<Response>` for `/gateway/<provider>/<path>`,
- * mounted in the Next.js route handler (lib/gateway/mount-fetch.ts) and in the standalone
- * listener (lib/gateway/mount-node.ts, `npm run gateway`). It never imports `next/*`.
+ * The LLM gateway core: one {@link serveGatewayCall} for `/gateway/<provider>/<path>`, with
+ * two thin faces — {@link handleGatewayRequest}, a plain `(Request) => Promise<Response>`
+ * (the Next.js route handler, lib/gateway/mount-fetch.ts, or any Fetch host), and the
+ * standalone listener's `node:http` handler (lib/gateway/mount-node.ts, `npm run gateway`).
+ * It never imports `next/*`.
  *
  * Per call, in order:
  * 1. the door: the provider slug and path are checked before any query; the virtual key
@@ -38,20 +41,35 @@ import { NdjsonUsageReader, SseUsageReader } from "./stream-usage";
  * Client credentials never go upstream: headers pass only through the API type's allow-list.
  */
 
-/** What a mount can hand the core beside the Request (the Node listener: the raw body and its own abort signal). */
-export interface MountExtras {
-  /** The request body as a Node stream, read instead of `req.body` (saves a web-stream hop). */
-  body?: Readable;
-  /** Aborted when the client goes away (else `req.signal`). */
-  signal?: AbortSignal;
+/**
+ * A gateway call as a mount received it. The core never touches a host's own request
+ * object: the Fetch mount adapts a `Request` ({@link handleGatewayRequest}), the Node
+ * listener an `IncomingMessage` (lib/gateway/mount-node.ts) without building any Fetch
+ * object — on a plain proxy's budget, `new Request`/`Headers`/`Response` and their abort
+ * signals were a tenth of a call's CPU (bench:gateway, `--cpu-prof`).
+ */
+export interface IncomingCall {
+  method: string;
+  /** The request target: path and query as the client sent them (`/gateway/openai/v1/chat/completions?x=1`). */
+  target: string;
+  /** A request header by lower-case name (repeats joined with ", "), or null. */
+  header(name: string): string | null;
+  /** Every request header, lower-case names. */
+  headers(): Iterable<readonly [string, string]>;
+  /** The body: a Node stream (the listener) or a web stream (Fetch); null when none. */
+  body: Readable | ReadableStream<Uint8Array> | null;
+  /** Aborted when the client goes away (an AbortSignal, or an EventEmitter emitting `abort`: undici takes both). */
+  signal: CallSignal;
 }
 
-const EXTRAS = Symbol.for("gatehouse.gateway.mountExtras");
+/** `aborted` plus what undici's `request({ signal })` listens to (EventTarget or EventEmitter). */
+export type CallSignal = AbortSignal | (EventEmitter & { readonly aborted: boolean });
 
-/** Attaches {@link MountExtras} to a Request for {@link handleGatewayRequest}. */
-export function withMountExtras(req: Request, extras: MountExtras): Request {
-  (req as Request & { [EXTRAS]?: MountExtras })[EXTRAS] = extras;
-  return req;
+/** What the core answers: status, headers (lower-case names) and a body — an upstream answer streaming through, text of the gateway's own, or none. */
+export interface CallReply {
+  status: number;
+  headers: Record<string, string>;
+  body: Answer | string | null;
 }
 
 /** Provider slugs as lib/providers/schemas.ts allows them: checked before any query (`%00` never reaches the database). */
@@ -87,21 +105,41 @@ interface Call {
  * Serves one gateway call. Never throws: every failure is an answer in the client SDK's
  * error shape and a log row.
  */
-export async function handleGatewayRequest(req: Request): Promise<Response> {
-  const call: Call = { started: performance.now(), method: req.method, providerKey: "", clientPath: "", key: null, provider: null, module: null, requestedModel: null, ttfbMs: null };
+export async function serveGatewayCall(incoming: IncomingCall): Promise<CallReply> {
+  const call: Call = { started: performance.now(), method: incoming.method, providerKey: "", clientPath: "", key: null, provider: null, module: null, requestedModel: null, ttfbMs: null };
   try {
-    return await serve(req, call);
+    return await serve(incoming, call);
   } catch (err) {
     log.error("gateway call failed", { error: (err as Error)?.message ?? String(err) });
     return refuse(call, 500, "The gateway failed to handle this call", "gateway_error", "upstream_error");
   }
 }
 
-async function serve(req: Request, call: Call): Promise<Response> {
-  const extras = (req as Request & { [EXTRAS]?: MountExtras })[EXTRAS];
-  const signal = extras?.signal ?? req.signal;
+/**
+ * The gateway as a Fetch handler, `(Request) => Promise<Response>`: the Next.js route
+ * (lib/gateway/mount-fetch.ts) and any other host that speaks the Fetch API. Reads the body
+ * from `req.body`, watches `req.signal`, answers with a streamed `Response`.
+ */
+export async function handleGatewayRequest(req: Request): Promise<Response> {
   const url = new URL(req.url);
-  const match = /^\/gateway\/([^/]*)(.*)$/.exec(url.pathname);
+  const reply = await serveGatewayCall({
+    method: req.method,
+    target: url.pathname + url.search,
+    header: (name) => req.headers.get(name),
+    headers: () => req.headers,
+    body: req.body,
+    signal: req.signal,
+  });
+  if (reply.body instanceof Answer) return reply.body.toResponse(reply.status, reply.headers);
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
+}
+
+async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
+  const signal = req.signal;
+  const queryAt = req.target.indexOf("?");
+  const pathname = queryAt === -1 ? req.target : req.target.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt === -1 ? "" : req.target.slice(queryAt + 1));
+  const match = /^\/gateway\/([^/]*)(.*)$/.exec(pathname);
   let slug: string | null = null;
   try {
     slug = match ? decodeURIComponent(match[1]!) : null;
@@ -118,7 +156,7 @@ async function serve(req: Request, call: Call): Promise<Response> {
     return refuse(call, 400, "Invalid path: '.' and '..' segments, backslashes and encoded slashes are not allowed", "invalid_path", "refused");
   }
 
-  const secret = virtualKeyOf(req.headers, url.searchParams);
+  const secret = virtualKeyOf(req, query);
   const [provider, key] = await Promise.all([lookupProvider(slug), secret ? lookupKey(secret) : null]);
   call.provider = provider;
   call.key = key;
@@ -133,7 +171,7 @@ async function serve(req: Request, call: Call): Promise<Response> {
 
   let upstreamUrl: string;
   try {
-    upstreamUrl = apiType.upstreamUrl(provider, clientPath, searchWithoutKey(url.searchParams, secret));
+    upstreamUrl = apiType.upstreamUrl(provider, clientPath, searchWithoutKey(query, secret));
   } catch (err) {
     if (err instanceof UpstreamRefusal) return refuse(call, err.status, err.message, err.code, "refused");
     throw err;
@@ -142,10 +180,10 @@ async function serve(req: Request, call: Call): Promise<Response> {
   const refusal = await admitCall({ keyId: key.id, userId: key.userId });
   if (refusal) {
     // 429 in the type's error shape: SDKs raise their rate-limit error and may retry after `retry-after` s.
-    const res = refuse(call, 429, refusal.message, "rate_limit_exceeded", "limited", refusal.limit);
-    res.headers.set("retry-after", String(refusal.retryAfterSeconds));
-    res.headers.set("x-gatehouse-limit", refusal.limit);
-    return res;
+    const reply = refuse(call, 429, refusal.message, "rate_limit_exceeded", "limited", refusal.limit);
+    reply.headers["retry-after"] = String(refusal.retryAfterSeconds);
+    reply.headers["x-gatehouse-limit"] = refusal.limit;
+    return reply;
   }
 
   // ——— the body ———
@@ -153,9 +191,9 @@ async function serve(req: Request, call: Call): Promise<Response> {
   let body: Buffer | null = null;
   let usageInjected = false;
   if (req.method !== "GET" && req.method !== "HEAD") {
-    const declared = req.headers.get("content-length");
+    const declared = req.header("content-length");
     if (declared !== null && Number(declared) > config.maxBodyBytes) return tooLarge(call, config.maxBodyBytes);
-    const read = await readBody(req, extras?.body, config.maxBodyBytes, signal);
+    const read = await readBody(req.body, config.maxBodyBytes, signal);
     if (read === "too_large") return tooLarge(call, config.maxBodyBytes);
     if (read === "aborted") return disconnected(call, "before_answer");
     body = read;
@@ -176,7 +214,7 @@ async function serve(req: Request, call: Call): Promise<Response> {
   }
 
   // ——— upstream ———
-  const headers = forwardedHeaders(req.headers, apiType, secret);
+  const headers = forwardedHeaders(req.headers(), apiType, secret);
   for (const [name, value] of Object.entries(apiType.authHeaders(provider))) headers[name] = value;
   let upstream: Dispatcher.ResponseData;
   try {
@@ -199,7 +237,7 @@ async function serve(req: Request, call: Call): Promise<Response> {
     return refuse(call, 502, `Provider "${provider.key}" could not be reached (${describeError(err)})`, "upstream_unreachable", "upstream_unreachable");
   }
   call.ttfbMs = Math.round(performance.now() - call.started);
-  return answer(call, upstream, usageInjected, signal, extras === undefined);
+  return answer(call, upstream, usageInjected, signal);
 }
 
 const USAGE_COUNTING = Symbol.for("gatehouse.gateway.usageCounting");
@@ -228,7 +266,7 @@ function countUsageOnceRowsAreWritten(): void {
 countUsageOnceRowsAreWritten();
 
 /** The upstream's answer, passed through while usage is read; the log row is written when it ends. */
-async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInjected: boolean, signal: AbortSignal, webBody: boolean): Promise<Response> {
+async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInjected: boolean, signal: CallSignal): Promise<CallReply> {
   const provider = call.provider!;
   const apiType = call.module!;
   const secrets = secretsOf(provider);
@@ -264,8 +302,8 @@ async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInject
       const explained = apiType.explainUpstreamError?.(status, text) ?? null;
       const sent = redactText(explained ?? text, secrets);
       logCall(call, { status, outcome: "upstream_error", errorCode: `upstream_${status}`, excerpt, usage, stream: isSse || isNdjson });
-      if (explained !== null) outHeaders.set("content-type", "application/json");
-      return new Response(NULL_BODY_STATUSES.has(status) ? null : sent, { status, headers: outHeaders });
+      if (explained !== null) outHeaders["content-type"] = "application/json";
+      return { status, headers: outHeaders, body: NULL_BODY_STATUSES.has(status) ? null : sent };
     }
     // A long error body: the read prefix, then the rest, redacted with hold-back.
     const redactor = new StreamRedactor(secrets, true);
@@ -276,7 +314,7 @@ async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInject
       flush: () => [Buffer.from(redactor.end())],
       onEnd: (how) => logCall(call, { status, outcome: endOutcome(how, "upstream_error"), errorCode: endCode(how, `upstream_${status}`), excerpt, usage, stream: false }),
     });
-    return rest.response(status, outHeaders, webBody);
+    return { status, headers: outHeaders, body: rest };
   }
 
   const redactor = secrets.some((s) => s.length >= 8) ? new StreamRedactor(secrets, false) : null;
@@ -312,9 +350,9 @@ async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInject
   if (NULL_BODY_STATUSES.has(status)) {
     (upstream.body as Readable).resume();
     onEnd("complete");
-    return new Response(null, { status, headers: outHeaders });
+    return { status, headers: outHeaders, body: null };
   }
-  return new Answer(upstream.body as Readable, { transform: redacting, flush, onEnd, cancelled: () => signal.aborted }).response(status, outHeaders, webBody);
+  return { status, headers: outHeaders, body: new Answer(upstream.body as Readable, { transform: redacting, flush, onEnd, cancelled: () => signal.aborted }) };
 }
 
 function endOutcome(how: AnswerEnd, complete: RequestOutcome): RequestOutcome {
@@ -362,40 +400,30 @@ function logCall(
 }
 
 /** Answers the call with an error of the gateway's own, in the client SDK's shape, and logs it. */
-function refuse(call: Call, status: number, message: string, code: string, outcome: RequestOutcome, limit?: string): Response {
+function refuse(call: Call, status: number, message: string, code: string, outcome: RequestOutcome, limit?: string): CallReply {
   const clean = call.provider ? redactText(message, secretsOf(call.provider)) : message;
   logCall(call, { status, outcome, errorCode: code, excerpt: clean, usage: emptyUsage(), stream: false, limit });
   const body = call.module ? call.module.errorBody(status, clean, code, call.clientPath) : openAIErrorBody(status, clean, code);
-  return Response.json(body, { status });
+  return { status, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
 }
 
-function tooLarge(call: Call, max: number): Response {
+function tooLarge(call: Call, max: number): CallReply {
   return refuse(call, 413, `The request body is larger than ${Math.round((max / 1024 / 1024) * 1000) / 1000} MB (GATEHOUSE_GATEWAY_MAX_BODY_MB)`, "body_too_large", "body_too_large");
 }
 
 /** The client left before the answer started: nobody reads this answer, but the row says so. */
-function disconnected(call: Call, when: "before_answer" | "during_answer"): Response {
+function disconnected(call: Call, when: "before_answer" | "during_answer"): CallReply {
   logCall(call, { status: 499, outcome: "client_disconnected", errorCode: when, excerpt: null, usage: emptyUsage(), stream: false });
-  return new Response(null, { status: 499 });
+  return { status: 499, headers: {}, body: null };
 }
 
 /** Reads the whole body, at most `max` bytes. */
-async function readBody(req: Request, nodeBody: Readable | undefined, max: number, signal: AbortSignal): Promise<Buffer | "too_large" | "aborted"> {
+async function readBody(body: IncomingCall["body"], max: number, signal: CallSignal): Promise<Buffer | "too_large" | "aborted"> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    if (nodeBody) {
-      // destroyOnReturn: false — destroying the request would cut the connection before the 413.
-      for await (const chunk of nodeBody.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > max) {
-          nodeBody.resume(); // the rest is read and dropped
-          return "too_large";
-        }
-        chunks.push(chunk);
-      }
-    } else if (req.body) {
-      const reader = req.body.getReader();
+    if (body && "getReader" in body) {
+      const reader = body.getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
@@ -405,6 +433,16 @@ async function readBody(req: Request, nodeBody: Readable | undefined, max: numbe
           return "too_large";
         }
         chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      }
+    } else if (body) {
+      // destroyOnReturn: false — destroying the request would cut the connection before the 413.
+      for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > max) {
+          body.resume(); // the rest is read and dropped
+          return "too_large";
+        }
+        chunks.push(chunk);
       }
     }
   } catch (err) {
@@ -437,14 +475,14 @@ function clientPathOf(afterGateway: string): string | null {
   return afterGateway;
 }
 
-function virtualKeyOf(headers: Headers, query: URLSearchParams): string | null {
-  const auth = headers.get("authorization");
+function virtualKeyOf(req: IncomingCall, query: URLSearchParams): string | null {
+  const auth = req.header("authorization");
   if (auth) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     if (match) return match[1]!;
   }
   // `api-key` is Azure OpenAI's header (the AzureOpenAI SDK sends the key there).
-  return headers.get("x-api-key")?.trim() || headers.get("api-key")?.trim() || headers.get("x-goog-api-key")?.trim() || query.get("key")?.trim() || null;
+  return req.header("x-api-key")?.trim() || req.header("api-key")?.trim() || req.header("x-goog-api-key")?.trim() || query.get("key")?.trim() || null;
 }
 
 /** The query without `key` and without any parameter carrying the virtual key. */
@@ -462,7 +500,7 @@ function searchWithoutKey(params: URLSearchParams, secret: string): string {
  * names (never a credential header of any provider), nothing carrying the virtual key, and
  * `accept-encoding: identity` so the answer streams through as sent.
  */
-function forwardedHeaders(incoming: Headers, module: ApiTypeModule, secret: string): Record<string, string> {
+function forwardedHeaders(incoming: Iterable<readonly [string, string]>, module: ApiTypeModule, secret: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of incoming) {
     if (module.forwardsRequestHeader(name) && !value.includes(secret)) out[name] = value;
@@ -481,22 +519,22 @@ const INLINE_TYPES = /^(application\/(json|x-ndjson|octet-stream)|text\/(event-s
  * Answers are served from Gatehouse's own origin, so an upstream must never get to run
  * script there: CSP sandbox, `nosniff`, and a download unless browsers do not execute the type.
  */
-function responseHeaders(upstream: Record<string, string | string[] | undefined>, secrets: string[]): Headers {
-  const out = new Headers();
+function responseHeaders(upstream: Record<string, string | string[] | undefined>, secrets: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const name in upstream) {
     const raw = upstream[name];
     if (raw === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;
     const value = Array.isArray(raw) ? raw.join(", ") : raw;
-    out.set(name, secrets.some((s) => value.includes(s)) ? redactText(value, secrets) : value);
+    out[name] = secrets.some((s) => value.includes(s)) ? redactText(value, secrets) : value;
   }
-  const type = out.get("content-type") ?? "";
+  const type = out["content-type"] ?? "";
   if (type.includes("text/event-stream")) {
-    out.set("cache-control", "no-cache, no-transform");
-    out.set("x-accel-buffering", "no");
+    out["cache-control"] = "no-cache, no-transform";
+    out["x-accel-buffering"] = "no";
   }
-  out.set("x-content-type-options", "nosniff");
-  out.set("content-security-policy", "sandbox; default-src 'none'; frame-ancestors 'none'");
-  if (type && !INLINE_TYPES.test(type)) out.set("content-disposition", "attachment");
+  out["x-content-type-options"] = "nosniff";
+  out["content-security-policy"] = "sandbox; default-src 'none'; frame-ancestors 'none'";
+  if (type && !INLINE_TYPES.test(type)) out["content-disposition"] = "attachment";
   return out;
 }
 
