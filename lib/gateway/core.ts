@@ -1,8 +1,8 @@
 import type { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
-import { Agent, errors as undiciErrors, request as undiciRequest, type Dispatcher } from "undici";
+import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
 import { getConfig } from "@/lib/config";
-import { admitCall, recordCallUsage } from "@/lib/limits/admission";
+import { admitCall, knownUnlimited, recordCallUsage } from "@/lib/limits/admission";
 import { log } from "@/lib/log";
 import { emptyUsage, getApiType, UpstreamRefusal, type ApiTypeModule, type Usage } from "@/lib/providers/api-types";
 import { openAIErrorBody } from "@/lib/providers/api-types/openai-shared";
@@ -54,8 +54,8 @@ export interface IncomingCall {
   target: string;
   /** A request header by lower-case name (repeats joined with ", "), or null. */
   header(name: string): string | null;
-  /** Every request header, lower-case names. */
-  headers(): Iterable<readonly [string, string]>;
+  /** Calls `fn` with every request header, lower-case names (a callback: no iterator per call). */
+  forEachHeader(fn: (name: string, value: string) => void): void;
   /** The body: a Node stream (the listener) or a web stream (Fetch); null when none. */
   body: Readable | ReadableStream<Uint8Array> | null;
   /** Aborted when the client goes away (an AbortSignal, or an EventEmitter emitting `abort`: undici takes both). */
@@ -126,7 +126,7 @@ export async function handleGatewayRequest(req: Request): Promise<Response> {
     method: req.method,
     target: url.pathname + url.search,
     header: (name) => req.headers.get(name),
-    headers: () => req.headers,
+    forEachHeader: (fn) => req.headers.forEach((value, name) => fn(name, value)),
     body: req.body,
     signal: req.signal,
   });
@@ -138,7 +138,7 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
   const signal = req.signal;
   const queryAt = req.target.indexOf("?");
   const pathname = queryAt === -1 ? req.target : req.target.slice(0, queryAt);
-  const query = new URLSearchParams(queryAt === -1 ? "" : req.target.slice(queryAt + 1));
+  const query = queryAt === -1 || queryAt === req.target.length - 1 ? NO_QUERY : new URLSearchParams(req.target.slice(queryAt + 1));
   const match = /^\/gateway\/([^/]*)(.*)$/.exec(pathname);
   let slug: string | null = null;
   try {
@@ -157,7 +157,10 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
   }
 
   const secret = virtualKeyOf(req, query);
-  const [provider, key] = await Promise.all([lookupProvider(slug), secret ? lookupKey(secret) : null]);
+  let provider = lookupProvider(slug);
+  let key = secret ? lookupKey(secret) : null;
+  // Both are plain values when cached (the usual case): no promise is made for them.
+  if (provider instanceof Promise || key instanceof Promise) [provider, key] = await Promise.all([provider, key]);
   call.provider = provider;
   call.key = key;
   if (provider) call.module = getApiType(provider.apiType);
@@ -177,7 +180,7 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
     throw err;
   }
 
-  const refusal = await admitCall({ keyId: key.id, userId: key.userId });
+  const refusal = knownUnlimited(key.id, key.userId) ? null : await admitCall({ keyId: key.id, userId: key.userId });
   if (refusal) {
     // 429 in the type's error shape: SDKs raise their rate-limit error and may retry after `retry-after` s.
     const reply = refuse(call, 429, refusal.message, "rate_limit_exceeded", "limited", refusal.limit);
@@ -214,12 +217,12 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
   }
 
   // ——— upstream ———
-  const headers = forwardedHeaders(req.headers(), apiType, secret);
+  const headers = forwardedHeaders(req, apiType, secret);
   for (const [name, value] of Object.entries(apiType.authHeaders(provider))) headers[name] = value;
   let upstream: Dispatcher.ResponseData;
   try {
-    upstream = await undiciRequest(upstreamUrl, {
-      dispatcher: agent(),
+    upstream = await agent().request({
+      ...originAndPath(upstreamUrl),
       method: req.method as Dispatcher.HttpMethod,
       headers,
       body,
@@ -309,9 +312,9 @@ async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInject
     const redactor = new StreamRedactor(secrets, true);
     const rest = new Answer(upstream.body as Readable, {
       cancelled: () => signal.aborted,
-      prefix: prefix.map((c) => Buffer.from(redactor.push(c))),
-      transform: (chunk) => Buffer.from(redactor.push(chunk)),
-      flush: () => [Buffer.from(redactor.end())],
+      prefix: prefix.map((c) => redactor.push(c)),
+      transform: (chunk) => redactor.push(chunk),
+      flush: () => [redactor.end()],
       onEnd: (how) => logCall(call, { status, outcome: endOutcome(how, "upstream_error"), errorCode: endCode(how, `upstream_${status}`), excerpt, usage, stream: false }),
     });
     return { status, headers: outHeaders, body: rest };
@@ -342,7 +345,7 @@ async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInject
   const redacting = redactor
     ? (chunk: Buffer) => {
         const out = transform(chunk);
-        return Array.isArray(out) ? out.map((b) => Buffer.from(redactor.push(b))) : Buffer.from(redactor.push(out));
+        return Array.isArray(out) ? out.map((b) => redactor.push(b)) : redactor.push(out);
       }
     : transform;
 
@@ -435,15 +438,9 @@ async function readBody(body: IncomingCall["body"], max: number, signal: CallSig
         chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
       }
     } else if (body) {
-      // destroyOnReturn: false — destroying the request would cut the connection before the 413.
-      for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > max) {
-          body.resume(); // the rest is read and dropped
-          return "too_large";
-        }
-        chunks.push(chunk);
-      }
+      const read = await readNodeBody(body, max);
+      if (typeof read === "string" || signal.aborted) return signal.aborted ? "aborted" : read;
+      return read;
     }
   } catch (err) {
     if (signal.aborted) return "aborted";
@@ -451,6 +448,40 @@ async function readBody(body: IncomingCall["body"], max: number, signal: CallSig
   }
   if (signal.aborted) return "aborted";
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/**
+ * A Node request body by its events (an async iterator costs several promises per call).
+ * Past `max` the rest is read and dropped, so the 413 can still be answered on the
+ * connection; an error or a close before the end means the client went away.
+ */
+function readNodeBody(body: Readable, max: number): Promise<Buffer | "too_large" | "aborted"> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: Buffer | "too_large" | "aborted") => {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", onGone);
+      body.off("close", onGone);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        finish("too_large");
+        body.resume();
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    const onGone = () => finish("aborted");
+    body.on("data", onData);
+    body.once("end", onEnd);
+    body.once("error", onGone);
+    body.once("close", onGone);
+  });
 }
 
 function parseObject(body: Buffer): Record<string, unknown> | null {
@@ -500,11 +531,11 @@ function searchWithoutKey(params: URLSearchParams, secret: string): string {
  * names (never a credential header of any provider), nothing carrying the virtual key, and
  * `accept-encoding: identity` so the answer streams through as sent.
  */
-function forwardedHeaders(incoming: Iterable<readonly [string, string]>, module: ApiTypeModule, secret: string): Record<string, string> {
+function forwardedHeaders(incoming: IncomingCall, module: ApiTypeModule, secret: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of incoming) {
+  incoming.forEachHeader((name, value) => {
     if (module.forwardsRequestHeader(name) && !value.includes(secret)) out[name] = value;
-  }
+  });
   out["accept-encoding"] = "identity";
   return out;
 }
@@ -538,12 +569,39 @@ function responseHeaders(upstream: Record<string, string | string[] | undefined>
   return out;
 }
 
+/**
+ * An upstream URL as undici's `Dispatcher.request` takes it: origin and path apart, so no
+ * URL is parsed per call. The URL is built from a validated base URL and an already
+ * normalised client path; anything outside plain URL characters still goes through the
+ * WHATWG parser.
+ */
+function originAndPath(url: string): { origin: string; path: string } {
+  const slash = url.indexOf("/", url.indexOf("//") + 2);
+  const path = slash === -1 ? "/" : url.slice(slash);
+  if (/^https?:\/\/[A-Za-z0-9.\-:[\]]+$/.test(slash === -1 ? url : url.slice(0, slash)) && URL_PATH.test(path)) {
+    return { origin: slash === -1 ? url : url.slice(0, slash), path };
+  }
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: parsed.pathname + parsed.search };
+}
+
+const URL_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
+const NO_QUERY = new URLSearchParams();
+
 function headerValue(v: string | string[] | undefined): string {
   return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
 }
 
+const SECRETS = new WeakMap<UpstreamProvider, string[]>();
+
+/** The provider's real secrets worth redacting (≥ 8 characters); computed once per cached provider object. */
 function secretsOf(provider: UpstreamProvider): string[] {
-  return Object.values(provider.secrets).filter((s): s is string => typeof s === "string" && s.length >= 8);
+  let secrets = SECRETS.get(provider);
+  if (!secrets) {
+    secrets = Object.values(provider.secrets).filter((s): s is string => typeof s === "string" && s.length >= 8);
+    SECRETS.set(provider, secrets);
+  }
+  return secrets;
 }
 
 function describeError(err: unknown): string {

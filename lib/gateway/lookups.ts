@@ -13,7 +13,8 @@ export type { GatewayKey, UpstreamProvider };
 
 const inflight = new Map<string, Promise<unknown>>();
 
-async function cached<T>(cache: ReturnType<typeof gatewayCaches>["keys"], id: string, load: () => Promise<T | null>): Promise<T | null> {
+/** A cached value as is (no promise on the hot path), else one shared load. */
+function cached<T>(cache: ReturnType<typeof gatewayCaches>["keys"], id: string, load: () => Promise<T | null>): T | null | Promise<T | null> {
   const hit = cache.get(id);
   if (hit) return hit.value as T | null;
   const running = inflight.get(id) as Promise<T | null> | undefined;
@@ -28,15 +29,21 @@ async function cached<T>(cache: ReturnType<typeof gatewayCaches>["keys"], id: st
   return loading;
 }
 
-/** The active virtual key with this secret, or null (unknown, revoked, or expired — expiry is checked on every call). */
-export async function lookupKey(secret: string): Promise<GatewayKey | null> {
+/**
+ * The active virtual key with this secret, or null (unknown, revoked, or expired — expiry
+ * is checked on every call). A value when cached, else a promise of one.
+ */
+export function lookupKey(secret: string): GatewayKey | null | Promise<GatewayKey | null> {
   if (secret.length > 200) return null;
-  const key = await cached<GatewayKey>(gatewayCaches().keys, `k:${sha256Hex(secret)}`, () => getActiveKeyBySecret({ secret }));
-  if (key?.expiresAt && key.expiresAt.getTime() <= Date.now()) return null;
-  return key;
+  const key = cached<GatewayKey>(gatewayCaches().keys, `k:${sha256Hex(secret)}`, () => getActiveKeyBySecret({ secret }));
+  return key instanceof Promise ? key.then(unexpired) : unexpired(key);
 }
 
-/** The provider with this URL slug, its secrets opened, or null. Never serialise it. */
-export function lookupProvider(slug: string): Promise<UpstreamProvider | null> {
+function unexpired(key: GatewayKey | null): GatewayKey | null {
+  return key?.expiresAt && key.expiresAt.getTime() <= Date.now() ? null : key;
+}
+
+/** The provider with this URL slug, its secrets opened, or null; a value when cached, else a promise. Never serialise it. */
+export function lookupProvider(slug: string): UpstreamProvider | null | Promise<UpstreamProvider | null> {
   return cached<UpstreamProvider>(gatewayCaches().providers, `p:${slug}`, () => getUpstreamProvider({ key: slug }));
 }

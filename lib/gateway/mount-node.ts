@@ -60,10 +60,10 @@ function incomingCall(req: http.IncomingMessage, signal: ClientGone): IncomingCa
       const value = headers[name];
       return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
     },
-    headers: function* () {
+    forEachHeader: (fn) => {
       for (const name in headers) {
         const value = headers[name];
-        if (value !== undefined) yield [name, Array.isArray(value) ? value.join(", ") : value] as const;
+        if (value !== undefined) fn(name, Array.isArray(value) ? value.join(", ") : value);
       }
     },
     body: req,

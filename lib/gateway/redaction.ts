@@ -10,6 +10,7 @@
  */
 export const REDACTED = "[redacted]";
 const REDACTED_BYTES = new TextEncoder().encode(REDACTED);
+const EMPTY = Buffer.alloc(0);
 
 /** Replaces every secret (of 8 characters or more) in `text`. */
 export function redactText(text: string, secrets: string[]): string {
@@ -37,21 +38,22 @@ export class StreamRedactor {
   }
 
   /** Bytes safe to send now. */
-  push(chunk: Uint8Array): Uint8Array {
-    if (!this.active) return chunk;
-    const joined = this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  push(chunk: Uint8Array): Buffer {
+    const view = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (!this.active) return view;
+    const joined = this.tail.length > 0 ? Buffer.concat([this.tail, view]) : view;
     const clean = this.replaceAll(joined);
     if (this.keep === 0 || clean.length <= this.keep) {
       if (this.keep === 0) return clean;
       this.tail = clean;
-      return new Uint8Array(0);
+      return EMPTY;
     }
     this.tail = Buffer.from(clean.subarray(clean.length - this.keep));
     return clean.subarray(0, clean.length - this.keep);
   }
 
   /** Whatever was held back, at the end of the stream. */
-  end(): Uint8Array {
+  end(): Buffer {
     const rest = this.tail;
     this.tail = Buffer.alloc(0);
     return rest;

@@ -96,6 +96,17 @@ function windows(now: Date) {
 }
 
 /**
+ * True when this process already knows (cached, within {@link LIMITS_CACHE_TTL_MS}) that
+ * neither the key nor its user has any limit: {@link admitCall} would admit the call without
+ * touching the database, and the gateway skips it (no promise, no lookup).
+ */
+export function knownUnlimited(keyId: string, userId: string, now = Date.now()): boolean {
+  const k = cache.get(subjectKey("key", keyId));
+  const u = cache.get(subjectKey("user", userId));
+  return k !== undefined && u !== undefined && k.until > now && u.until > now && !(k.limits && hasAny(k.limits)) && !(u.limits && hasAny(u.limits));
+}
+
+/**
  * Decides whether a gateway call may go upstream, and counts it against the per-minute
  * request limits (refused calls count too: retrying early does not help).
  * @param now the clock (tests); defaults to the current time.

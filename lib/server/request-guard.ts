@@ -16,6 +16,7 @@ import type { Duplex } from "node:stream";
 /** Methods any Gatehouse route serves (route handlers, pages, server actions, the gateway). */
 export const SERVED_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"] as const;
 const SERVED = new Set<string>(SERVED_METHODS);
+const PRINTABLE_ASCII = /^[!-~]*$/;
 
 export interface GuardAnswer {
   status: number;
@@ -35,6 +36,8 @@ export function checkRequestLine(method: string, target: string): GuardAnswer | 
   }
   if (!target.startsWith("/")) return { status: 400, code: "validation", message: "The request target must be a path starting with /" };
   const rawPath = target.split("?", 1)[0]!;
+  // Most paths: nothing escaped, no dot segment, printable ASCII — nothing below can refuse them.
+  if (!rawPath.includes("%") && !rawPath.includes("/.") && PRINTABLE_ASCII.test(rawPath)) return null;
   const segments = rawPath.split("/");
   for (const raw of segments) {
     let segment: string;
