@@ -15,24 +15,16 @@
  * lib/config.ts.
  */
 import http from "node:http";
-import { ConfigError, getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { gatewayNodeHandler } from "@/lib/gateway/mount-node";
 import { isShuttingDown } from "@/lib/lifecycle";
-import { log, routeConsoleToLog } from "@/lib/log";
+import { log } from "@/lib/log";
 import { stopGracefullyOnSignals } from "@/lib/server/graceful-shutdown";
+import { configOrExit, listen, runListener } from "@/lib/server/start-up";
 import { answerClientError, withRequestGuard } from "@/lib/server/request-guard";
 
 async function main(): Promise<void> {
-  routeConsoleToLog();
-  let config;
-  try {
-    config = getConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    log.error(`configuration error: ${err.message}`);
-    process.exit(1);
-  }
+  const config = configOrExit();
   // Migrations run here, before the port opens: a listener that answers is ready.
   await getDb();
 
@@ -49,10 +41,7 @@ async function main(): Promise<void> {
   const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
   server.on("clientError", answerClientError);
   stopGracefullyOnSignals(server, { graceMs: config.shutdownGraceMs });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.gateway.port, config.listenHost ?? undefined, () => resolve());
-  });
+  await listen(server, config.gateway.port, config.listenHost ?? undefined);
   log.info(`gateway listening on ${config.listenHost ?? "every interface"}, port ${config.gateway.port}`, { port: config.gateway.port, pid: process.pid });
 }
 
@@ -61,7 +50,4 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
 }
 
-main().catch((err: Error) => {
-  log.error(`start-up failed: ${err.message}`);
-  process.exit(1);
-});
+runListener(main);

@@ -18,22 +18,14 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { ConfigError, getConfig } from "@/lib/config";
-import { log, routeConsoleToLog } from "@/lib/log";
+import { log } from "@/lib/log";
 import { withAccessLog } from "@/lib/server/access-log";
 import { answerClientError, withRequestGuard } from "@/lib/server/request-guard";
 import { stopGracefullyOnSignals } from "@/lib/server/graceful-shutdown";
+import { configOrExit, listen, runListener } from "@/lib/server/start-up";
 
 async function main(): Promise<void> {
-  routeConsoleToLog();
-  let config;
-  try {
-    config = getConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    log.error(`configuration error: ${err.message}`);
-    process.exit(1);
-  }
+  const config = configOrExit();
 
   // What Next.js's own standalone server.js does before loading Next: production mode,
   // and the configuration `next build` serialised (next.config.ts is not in the bundle).
@@ -53,10 +45,7 @@ async function main(): Promise<void> {
   server.on("request", withAccessLog(withRequestGuard(app.getRequestHandler())));
   server.on("clientError", answerClientError);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.listenHost ?? undefined, () => resolve());
-  });
+  await listen(server, config.port, config.listenHost ?? undefined);
   log.info(`listening on ${config.listenHost ?? "every interface"}, port ${config.port}`, { port: config.port, pid: process.pid });
 }
 
@@ -70,7 +59,4 @@ function buildConfig(dir: string): unknown {
   return { ...config, distDir: "./.next" };
 }
 
-main().catch((err: Error) => {
-  log.error(`start-up failed: ${err.message}`);
-  process.exit(1);
-});
+runListener(main);

@@ -17,7 +17,8 @@
  *
  * Needs `npm run build` (server.js and gateway.js) and PostgreSQL for Gatehouse's two
  * processes (TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres).
- * Environment: BENCH_SECONDS (per load, default 5), BENCH_CONNECTIONS (default 50),
+ * Environment: BENCH_SECONDS (per load, default 5), BENCH_ROUNDS (each contender measured once
+ * per round, in turn; the median round is reported; default 3), BENCH_CONNECTIONS (default 50),
  * BENCH_ONLY (comma-separated contender names), BENCH_PROFILE_DIR (Gatehouse's two processes
  * and the floors run with `node --cpu-prof` and write their profiles there on exit),
  * BENCH_HOLD_SECONDS (print each contender's URL and headers, then keep them up that long
@@ -34,6 +35,7 @@ import { Client } from "undici";
 import { adminUrl, createTestDatabase, dropTestDatabase } from "@/lib/testing/test-database";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ? path.resolve(process.env.BENCH_PROFILE_DIR) : null;
@@ -263,15 +265,29 @@ async function main(): Promise<void> {
       for (const c of contenders) console.log(`bench: ${c.name} pid ${c.pid ?? "—"} ${c.url} ${JSON.stringify(c.headers)}`);
       await new Promise((r) => setTimeout(r, hold * 1000));
     }
+    // Rounds: every contender is measured once per round, in turn, and its median round is
+    // reported — drift on a shared machine (another process waking up) then hits every
+    // contender alike instead of whichever ran at that moment.
     const results = new Map<string, { plain: Load; streamed: Load; latency: number; firstEvent: number }>();
+    const rounds = new Map<string, { plain: Load[]; streamed: Load[] }>();
     for (const c of contenders) {
-      process.stdout.write(`bench: ${c.name} … `);
       await load(c, false, 2); // warm-up: JIT, pools, caches
-      const plain = await load(c, false, SECONDS);
-      const streamed = await load(c, true, SECONDS);
-      const one = await oneConnection(c);
-      results.set(c.name, { plain, streamed, ...one });
-      console.log(`${Math.round(plain.rps)} req/s`);
+      rounds.set(c.name, { plain: [], streamed: [] });
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      process.stdout.write(`bench: round ${round}/${ROUNDS}:`);
+      for (const c of contenders) {
+        const r = rounds.get(c.name)!;
+        r.plain.push(await load(c, false, SECONDS));
+        r.streamed.push(await load(c, true, SECONDS));
+        process.stdout.write(` ${c.name} ${Math.round(r.plain.at(-1)!.rps)}/${Math.round(r.streamed.at(-1)!.rps)}`);
+      }
+      process.stdout.write(" req/s (plain/streamed)\n");
+    }
+    const medianLoad = (loads: Load[]) => [...loads].sort((a, b) => a.rps - b.rps)[Math.floor(loads.length / 2)]!;
+    for (const c of contenders) {
+      const r = rounds.get(c.name)!;
+      results.set(c.name, { plain: medianLoad(r.plain), streamed: medianLoad(r.streamed), ...(await oneConnection(c)) });
     }
 
     const f = (n: number | null, digits = 0) => (n === null || Number.isNaN(n) ? "—" : n.toFixed(digits));
@@ -303,6 +319,12 @@ async function main(): Promise<void> {
       check("Next mount − floor, first streamed event (ms)", inNext.firstEvent - floor.firstEvent, "≤ 1", inNext.firstEvent - floor.firstEvent <= 1);
       check("Next mount − floor, one-connection latency (ms)", inNext.latency - floor.latency, "(info)", undefined);
     }
+    // What the mount adds over Next.js's own handling of a bare forwarding route.
+    if (nextFloor && inNext) {
+      check("Next mount − bare Next route, first streamed event (ms)", inNext.firstEvent - nextFloor.firstEvent, "(info)", undefined);
+      check("Next mount − bare Next route, one-connection latency (ms)", inNext.latency - nextFloor.latency, "(info)", undefined);
+    }
+    if (nextFloor && floor) check("bare Next route − floor, first streamed event (ms)", nextFloor.firstEvent - floor.firstEvent, "(info)", undefined);
     const portkey = results.get("portkey");
     if (portkey && floor) check("Portkey − floor, first streamed event (ms)", portkey.firstEvent - floor.firstEvent, "(peer)", undefined);
     if (portkey && alone) check("standalone / Portkey, plain CPU µs per request", (alone.plain.cpuPerReq ?? NaN) / (portkey.plain.cpuPerReq ?? NaN), "(peer)", undefined);

@@ -134,7 +134,10 @@ export class Answer {
       const out = this.options.transform(chunk);
       let ok = true;
       if (Array.isArray(out)) {
+        // Several pieces of one upstream chunk leave in one write (writev), not one each.
+        res.cork();
         for (const b of out) if (b.length > 0) ok = res.write(b) && ok;
+        res.uncork();
       } else if (out.length > 0) ok = res.write(out);
       if (!ok) source.pause();
     };

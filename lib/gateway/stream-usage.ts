@@ -60,6 +60,9 @@ export class SseUsageReader {
    */
   push(chunk: Buffer): Buffer | Buffer[] {
     let from = 0;
+    // Bytes of this chunk that go out are one run, [runStart, runEnd): one write per chunk
+    // rather than one per event. Held bytes (an event begun in an earlier chunk) go first.
+    let runStart = 0;
     let segmentStart = 0;
     const out: Buffer[] = [];
     for (;;) {
@@ -72,15 +75,15 @@ export class SseUsageReader {
       const ended = this.endLine();
       from = nl + 1;
       if (ended !== null && this.withhold) {
-        // An event ended at `from`: its bytes are held + chunk[segmentStart, from).
-        const piece = chunk.subarray(segmentStart, from);
+        // An event ended at `from`: its bytes are the held ones + chunk[segmentStart, from).
         if (ended && !this.passing) {
+          // The usage-only event the gateway asked for: cut out, the run so far goes first.
+          if (segmentStart > runStart) out.push(chunk.subarray(runStart, segmentStart));
+          runStart = from;
           this.withheld++;
         } else if (!this.passing) {
+          // Held bytes exist only for the chunk's first event (segmentStart = runStart = 0).
           for (const h of this.held) out.push(h);
-          out.push(piece);
-        } else {
-          out.push(piece);
         }
         this.held = [];
         this.heldBytes = 0;
@@ -89,20 +92,25 @@ export class SseUsageReader {
       }
     }
     if (!this.withhold) return chunk;
+    let runEnd = segmentStart;
     if (segmentStart < chunk.length) {
       const rest = chunk.subarray(segmentStart);
-      if (this.passing) out.push(rest);
+      if (this.passing) runEnd = chunk.length;
       else if (this.heldBytes + rest.length > HOLD_LIMIT) {
         for (const h of this.held) out.push(h);
-        out.push(rest);
         this.held = [];
         this.heldBytes = 0;
         this.passing = true;
+        runEnd = chunk.length;
       } else {
         // Copy: the source chunk's memory may be reused once handed on.
         this.held.push(Buffer.from(rest));
         this.heldBytes += rest.length;
       }
+    }
+    if (runEnd > runStart) {
+      if (out.length === 0) return runStart === 0 && runEnd === chunk.length ? chunk : chunk.subarray(runStart, runEnd);
+      out.push(chunk.subarray(runStart, runEnd));
     }
     return out;
   }
