@@ -20,7 +20,8 @@
  * Environment: BENCH_SECONDS (per load, default 5), BENCH_ROUNDS (each contender measured once
  * per round, in turn; the median round is reported; default 3), BENCH_CONNECTIONS (default 50),
  * BENCH_ONLY (comma-separated contender names), BENCH_PROFILE_DIR (Gatehouse's two processes
- * and the floors run with `node --cpu-prof` and write their profiles there on exit),
+ * and the floors run with `node --cpu-prof` — or `--heap-prof` with BENCH_PROFILE_KIND=heap — and
+ * write their profiles there on exit),
  * BENCH_HOLD_SECONDS (print each contender's URL and headers, then keep them up that long
  * before measuring: for perf, strace or a manual autocannon).
  */
@@ -41,7 +42,12 @@ const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ? path.resolve(process.env.BENCH_PROFILE_DIR) : null;
 const root = process.cwd();
 /** Node flags for a measured process: a CPU profile named after it when BENCH_PROFILE_DIR is set. */
-const profiled = (name: string): string[] => (PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
+const profiled = (name: string): string[] =>
+  !PROFILE_DIR
+    ? []
+    : process.env.BENCH_PROFILE_KIND === "heap"
+      ? ["--heap-prof", `--heap-prof-dir=${PROFILE_DIR}`, `--heap-prof-name=${name}.heapprofile`]
+      : ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`];
 const children: ChildProcess[] = [];
 
 async function freePort(): Promise<number> {

@@ -15,7 +15,7 @@ const EMPTY = Buffer.alloc(0);
 /** Replaces every secret (of 8 characters or more) in `text`. */
 export function redactText(text: string, secrets: string[]): string {
   let out = text;
-  for (const s of secrets) if (s.length >= 8) out = out.split(s).join(REDACTED);
+  for (const s of secrets) if (s.length >= 8 && out.includes(s)) out = out.split(s).join(REDACTED);
   return out;
 }
 
