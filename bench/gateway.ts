@@ -6,7 +6,9 @@
  *   direct      — straight to the upstream (what the client alone costs)
  *   floor       — node:http + one undici Agent, piping (bench/gateway/floor-proxy.mjs)
  *   next-floor  — a bare Next.js route handler that only forwards (bench/gateway/next-floor)
- *   portkey     — @portkey-ai/gateway from npm (with @hono/node-server 1.13.5)
+ *   portkey     — @portkey-ai/gateway from npm; package.json's `overrides` pins the
+ *                 @hono/node-server it runs on to 1.13.5, its own lockfile's version (with
+ *                 the 1.19 npm resolves otherwise, every streamed call fails)
  *   gh-next     — Gatehouse's gateway in its Next.js app (`npm start`'s server.js)
  *   gh-alone    — Gatehouse's standalone listener (`npm run gateway`'s gateway.js)
  * For each: autocannon with 50 connections, plain and streamed chat completions (req/s,
