@@ -65,7 +65,11 @@ test.describe("spend control in the browser", () => {
     await page.getByLabel("Key", { exact: true }).selectOption({ label: name });
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/keyId=/);
-    await expect(page.getByTestId("usage-row")).toHaveCount(1);
+    // The call's row is written within about 100 ms (batched): reload until it is there.
+    await expect(async () => {
+      if ((await page.getByTestId("usage-row").count()) === 0) await page.reload();
+      await expect(page.getByTestId("usage-row")).toHaveCount(1, { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
 
     // Chart: a bar drawn by Recharts, and the same numbers in its table.
     const chart = page.getByTestId("usage-chart");
@@ -124,8 +128,13 @@ test.describe("spend control in the browser", () => {
     await page.getByRole("form", { name: "Filters" }).getByLabel("Calls").selectOption("limited");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/outcome=limited/);
+    // Log rows are written in batches, within about 100 ms of the call (docs/gateway.md): a
+    // page rendered in that window shows the refusal on the next load.
     const limited = page.getByTestId("usage-row").first();
-    await expect(limited).toContainText("429 limited");
+    await expect(async () => {
+      if (!(await limited.textContent({ timeout: 500 }).catch(() => null))?.includes("429 limited")) await page.reload();
+      await expect(limited).toContainText("429 limited", { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
     await limited.getByRole("button", { name: /Details/ }).click();
     const refusal = page.getByRole("dialog", { name: /^Call \d+$/ }).getByTestId("call-details");
     await expect(refusal).toContainText("Refused by the key's daily budget");
