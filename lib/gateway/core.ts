@@ -2,6 +2,7 @@ import type { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
 import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
 import { getConfig } from "@/lib/config";
+import { readCapped } from "@/lib/http/read-capped";
 import { admitCall, knownUnlimited, recordCallUsage } from "@/lib/limits/admission";
 import { log } from "@/lib/log";
 import { emptyUsage, getApiType, UpstreamRefusal, type ApiTypeModule, type Usage } from "@/lib/providers/api-types";
@@ -422,32 +423,17 @@ function disconnected(call: Call, when: "before_answer" | "during_answer"): Call
 
 /** Reads the whole body, at most `max` bytes. */
 async function readBody(body: IncomingCall["body"], max: number, signal: CallSignal): Promise<Buffer | "too_large" | "aborted"> {
-  const chunks: Buffer[] = [];
-  let size = 0;
+  let read: Buffer | null | "too_large" | "aborted";
   try {
-    if (body && "getReader" in body) {
-      const reader = body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > max) {
-          void reader.cancel().catch(() => {});
-          return "too_large";
-        }
-        chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-      }
-    } else if (body) {
-      const read = await readNodeBody(body, max);
-      if (typeof read === "string" || signal.aborted) return signal.aborted ? "aborted" : read;
-      return read;
-    }
+    if (!body) read = Buffer.alloc(0);
+    else if ("getReader" in body) read = await readCapped(body, max);
+    else read = await readNodeBody(body, max);
   } catch (err) {
     if (signal.aborted) return "aborted";
     throw err;
   }
   if (signal.aborted) return "aborted";
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return read ?? "too_large";
 }
 
 /**

@@ -16,6 +16,7 @@
  * references) is refused rather than handed to a decoder that throws on bad ones. For
  * multipart bodies, only field `0` is JSON to check; other fields are the form's values.
  */
+import { readCapped } from "./read-capped";
 
 /** Largest server-action body (bytes): Next.js's default `serverActions.bodySizeLimit`. */
 export const MAX_ACTION_BYTES = 1_000_000;
@@ -118,11 +119,11 @@ export async function checkActionRequest(req: Request, knownIds: ReadonlySet<str
     return { status: 413, code: "payload_too_large", message: `Server action bodies are at most ${MAX_ACTION_BYTES / 1_000_000} MB` };
   }
   if (type.startsWith("text/plain")) {
-    const body = await readCapped(req);
+    const body = await readCapped(req.body, MAX_ACTION_BYTES);
     return body === null ? tooLarge() : checkActionBody(body.toString("utf8"));
   }
   // multipart: the size is bounded by Content-Length above or by reading it capped here.
-  const raw = await readCapped(req);
+  const raw = await readCapped(req.body, MAX_ACTION_BYTES);
   if (raw === null) return tooLarge();
   let form: FormData;
   try {
@@ -148,21 +149,3 @@ function tooLarge(): GateRefusal {
   return { status: 413, code: "payload_too_large", message: `Server action bodies are at most ${MAX_ACTION_BYTES / 1_000_000} MB` };
 }
 
-/** The body's bytes, or null past {@link MAX_ACTION_BYTES} (a body without Content-Length is cut off there). */
-async function readCapped(req: Request): Promise<Buffer | null> {
-  if (!req.body) return Buffer.alloc(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ACTION_BYTES) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}

@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { logUnexpected } from "@/lib/log";
+import { readCapped } from "./read-capped";
 
 // Callers import it from here too; the logger itself lives in lib/log.ts.
 export { logUnexpected };
@@ -129,24 +130,11 @@ export function apiRoute<R extends Request, Ctx>(handler: (req: R, ctx: Ctx) => 
 export async function readJson(req: Request, { maxBytes = MAX_JSON_BYTES } = {}): Promise<Record<string, unknown>> {
   const tooLarge = new AppError("payload_too_large", `Request body is larger than ${formatBytes(maxBytes)}`);
   if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge;
-      }
-      chunks.push(value);
-    }
-  }
+  const bytes = await readCapped(req.body, maxBytes);
+  if (bytes === null) throw tooLarge;
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError("validation", "Request body is not UTF-8 text; send JSON");
   }
