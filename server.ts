@@ -12,12 +12,21 @@
  * Before Next.js, lib/server/request-guard.ts answers what Next.js would answer with a 500
  * or an HTML error page (unknown methods, paths that do not decode), in the API's shape.
  *
+ * LLM gateway calls (`/gateway/…`) go straight to the gateway core's `node:http` face
+ * (lib/gateway/mount-node.ts, the one the standalone listener uses): Next.js's own
+ * request handling costs more per call than the whole gateway does (bench:gateway,
+ * docs/gateway.md). `GATEHOUSE_GATEWAY_MOUNT=next` hands them to the Next.js route handler
+ * instead, as on any other Next.js host. The module state both share (configuration,
+ * database, caches, request-log writer, shutdown hooks) lives on `globalThis`, so the
+ * bundle this file becomes and Next.js's bundles use one of each.
+ *
  * Environment: PORT, GATEHOUSE_LISTEN_HOST, GATEHOUSE_SHUTDOWN_GRACE_SECONDS,
- * GATEHOUSE_LOG_FORMAT and the rest of lib/config.ts.
+ * GATEHOUSE_LOG_FORMAT, GATEHOUSE_GATEWAY_MOUNT and the rest of lib/config.ts.
  */
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { gatewayNodeHandler } from "@/lib/gateway/mount-node";
 import { log } from "@/lib/log";
 import { withAccessLog } from "@/lib/server/access-log";
 import { answerClientError, withRequestGuard } from "@/lib/server/request-guard";
@@ -42,7 +51,12 @@ async function main(): Promise<void> {
   await app.prepare();
   // Requests Next.js would answer with a 500 or an HTML error page (TRACE, paths that do
   // not decode) are answered first, in the documented error shape.
-  server.on("request", withAccessLog(withRequestGuard(app.getRequestHandler())));
+  const nextHandler = app.getRequestHandler();
+  const gateway = config.gateway.mount === "server" ? gatewayNodeHandler() : null;
+  const handler = gateway
+    ? (req: http.IncomingMessage, res: http.ServerResponse) => (req.url!.startsWith("/gateway/") ? gateway(req, res) : nextHandler(req, res))
+    : nextHandler;
+  server.on("request", withAccessLog(withRequestGuard(handler)));
   server.on("clientError", answerClientError);
 
   await listen(server, config.port, config.listenHost ?? undefined);

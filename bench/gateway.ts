@@ -2,14 +2,17 @@
  * npm run bench:gateway — what the LLM gateway costs per call, against a bare proxy, a bare
  * Next.js route handler and the open-source Portkey gateway, in one run on one machine.
  *
- * One loopback fake upstream (bench/gateway/upstream.mjs) behind six contenders:
+ * One loopback fake upstream (bench/gateway/upstream.mjs) behind seven contenders:
  *   direct      — straight to the upstream (what the client alone costs)
  *   floor       — node:http + one undici Agent, piping (bench/gateway/floor-proxy.mjs)
  *   next-floor  — a bare Next.js route handler that only forwards (bench/gateway/next-floor)
  *   portkey     — @portkey-ai/gateway from npm; package.json's `overrides` pins the
  *                 @hono/node-server it runs on to 1.13.5, its own lockfile's version (with
  *                 the 1.19 npm resolves otherwise, every streamed call fails)
- *   gh-next     — Gatehouse's gateway in its Next.js app (`npm start`'s server.js)
+ *   gh-server   — Gatehouse's app server (`npm start`'s server.js), which answers /gateway
+ *                 with the gateway core before Next.js sees the call (the default)
+ *   gh-route    — the same server with GATEHOUSE_GATEWAY_MOUNT=next: the Next.js route
+ *                 handler answers, as on any other Next.js host (the Next mount)
  *   gh-alone    — Gatehouse's standalone listener (`npm run gateway`'s gateway.js)
  * For each: autocannon with 50 connections, plain and streamed chat completions (req/s,
  * p50/p99 latency, CPU µs per request from the contender's own process tree CPU time in
@@ -236,15 +239,18 @@ async function main(): Promise<void> {
       contenders.push({ name: "portkey", url: `http://127.0.0.1:${port}/v1/chat/completions`, headers, pid: child.pid! });
     }
 
-    if (want("gh-next") || want("gh-alone")) {
+    if (want("gh-server") || want("gh-route") || want("gh-alone")) {
       const admin = adminUrl() ?? "postgres://postgres@127.0.0.1:5432/postgres";
       const db = await createTestDatabase(admin, "benchgw");
       cleanups.push(() => dropTestDatabase(admin, db.name));
       const env: Record<string, string> = { DATABASE_URL: db.url, GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString("base64"), NODE_ENV: "production", GATEHOUSE_LISTEN_HOST: "127.0.0.1" };
       const appPort = await freePort();
-      const app = start("gatehouse", [process.execPath, ...profiled("gh-next"), ".next/standalone/server.js"], { ...env, PORT: String(appPort) });
+      const app = start("gatehouse", [process.execPath, ...profiled("gh-server"), ".next/standalone/server.js"], { ...env, PORT: String(appPort) });
       const appUrl = `http://127.0.0.1:${appPort}`;
       await waitFor(`${appUrl}/api/ready`);
+      const routePort = await freePort();
+      const route = want("gh-route") ? start("gatehouse-route", [process.execPath, ...profiled("gh-route"), ".next/standalone/server.js"], { ...env, PORT: String(routePort), GATEHOUSE_GATEWAY_MOUNT: "next" }) : null;
+      if (route) await waitFor(`http://127.0.0.1:${routePort}/api/ready`);
       const gwPort = await freePort();
       const alone = start("gatehouse-gateway", [process.execPath, ...profiled("gh-alone"), ".next/standalone/gateway.js"], { ...env, GATEHOUSE_GATEWAY_PORT: String(gwPort) });
       await waitFor(`http://127.0.0.1:${gwPort}/api/ready`);
@@ -263,7 +269,8 @@ async function main(): Promise<void> {
       if (res.status !== 201) throw new Error(`creating the key answered ${res.status}: ${await res.text()}`);
       const { secret } = (await res.json()) as { secret: string };
       const headers = { authorization: `Bearer ${secret}` };
-      if (want("gh-next")) contenders.push({ name: "gh-next", url: `${appUrl}/gateway/bench/v1/chat/completions`, headers, pid: app.pid! });
+      if (want("gh-server")) contenders.push({ name: "gh-server", url: `${appUrl}/gateway/bench/v1/chat/completions`, headers, pid: app.pid! });
+      if (route) contenders.push({ name: "gh-route", url: `http://127.0.0.1:${routePort}/gateway/bench/v1/chat/completions`, headers, pid: route.pid! });
       if (want("gh-alone")) contenders.push({ name: "gh-alone", url: `http://127.0.0.1:${gwPort}/gateway/bench/v1/chat/completions`, headers, pid: alone.pid! });
     }
 
@@ -309,7 +316,8 @@ async function main(): Promise<void> {
     const floor = results.get("floor");
     const nextFloor = results.get("next-floor");
     const alone = results.get("gh-alone");
-    const inNext = results.get("gh-next");
+    const inNext = results.get("gh-route");
+    const server = results.get("gh-server");
     console.log("");
     const check = (label: string, value: number | undefined, target: string, ok: boolean | undefined) =>
       console.log(`${label.padEnd(58)} ${value === undefined ? "—" : value.toFixed(3).padStart(8)}  target ${target.padEnd(10)} ${ok === undefined ? "" : ok ? "met" : "NOT met"}`);
@@ -327,6 +335,15 @@ async function main(): Promise<void> {
       check("Next mount − floor, first streamed event (ms)", inNext.firstEvent - floor.firstEvent, "≤ 1", inNext.firstEvent - floor.firstEvent <= 1);
       check("Next mount − floor, one-connection latency (ms)", inNext.latency - floor.latency, "(info)", undefined);
     }
+    // The app's own server (npm start) answering /gateway before Next.js: the same process and
+    // port as the app, at the standalone listener's cost.
+    if (floor && server) {
+      check("app server (gateway before Next) / floor, plain req/s", server.plain.rps / floor.plain.rps, "≥ 0.60", server.plain.rps / floor.plain.rps >= 0.6);
+      check("app server (gateway before Next) / floor, streamed req/s", server.streamed.rps / floor.streamed.rps, "≥ 0.60", server.streamed.rps / floor.streamed.rps >= 0.6);
+      check("app server (gateway before Next) − floor, 1st event (ms)", server.firstEvent - floor.firstEvent, "≤ 1", server.firstEvent - floor.firstEvent <= 1);
+      check("app server (gateway before Next) − floor, 1-conn latency (ms)", server.latency - floor.latency, "≤ 0.5", server.latency - floor.latency <= 0.5);
+    }
+    if (nextFloor && server) check("app server (gateway before Next) / bare Next route, plain req/s", server.plain.rps / nextFloor.plain.rps, "(info)", undefined);
     // What the mount adds over Next.js's own handling of a bare forwarding route.
     if (nextFloor && inNext) {
       check("Next mount − bare Next route, first streamed event (ms)", inNext.firstEvent - nextFloor.firstEvent, "(info)", undefined);

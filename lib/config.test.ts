@@ -43,6 +43,7 @@ describe("configuration", () => {
     [{ GATEHOUSE_LOG_FORMAT: "xml" }, /^GATEHOUSE_LOG_FORMAT: expected text or json, got "xml"/],
     [{ GATEHOUSE_SHUTDOWN_GRACE_SECONDS: "soon" }, /^GATEHOUSE_SHUTDOWN_GRACE_SECONDS: expected seconds/],
     [{ GATEHOUSE_SHUTDOWN_GRACE_SECONDS: "-1" }, /^GATEHOUSE_SHUTDOWN_GRACE_SECONDS: expected seconds/],
+    [{ GATEHOUSE_GATEWAY_MOUNT: "edge" }, /^GATEHOUSE_GATEWAY_MOUNT: expected "server" .* or "next" .*, got "edge"/],
   ])("refuses %o with a one-line message naming the variable", (env, message) => {
     const text = errorOf(env as Record<string, string>);
     expect(text).toMatch(message);
@@ -81,6 +82,12 @@ describe("configuration", () => {
     expect([defaults.logFormat, defaults.shutdownGraceMs, defaults.listenHost]).toEqual(["text", 8_000, null]);
     const set = parseConfig({ GATEHOUSE_LOG_FORMAT: "JSON", GATEHOUSE_SHUTDOWN_GRACE_SECONDS: "2.5", GATEHOUSE_LISTEN_HOST: "127.0.0.1" });
     expect([set.logFormat, set.shutdownGraceMs, set.listenHost]).toEqual(["json", 2_500, "127.0.0.1"]);
+  });
+
+  it("reads who answers /gateway in the app's server: Gatehouse's server by default, or Next.js", () => {
+    expect(parseConfig({}).gateway.mount).toBe("server");
+    expect(parseConfig({ GATEHOUSE_GATEWAY_MOUNT: " Next " }).gateway.mount).toBe("next");
+    expect(parseConfig({ GATEHOUSE_GATEWAY_MOUNT: "server" }).gateway.mount).toBe("server");
   });
 
   it("runs on Vercel with a PostgreSQL database", () => {

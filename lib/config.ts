@@ -53,6 +53,13 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** `GATEHOUSE_GATEWAY_PORT` (default 3001): the port of the standalone listener (`npm run gateway`). */
   port: number;
+  /**
+   * `GATEHOUSE_GATEWAY_MOUNT` (default `server`): who answers `/gateway/…` in `npm start`'s
+   * server. `server`: Gatehouse's own server hands the call to the gateway core before
+   * Next.js sees it (the standalone listener's cost on the app's port); `next`: Next.js
+   * routes it to the route handler, as on any other Next.js host (docs/gateway.md).
+   */
+  mount: "server" | "next";
 }
 
 export type LogFormat = "text" | "json";
@@ -146,6 +153,7 @@ const envSchema = z.object({
   GATEHOUSE_GATEWAY_TTFB_SECONDS: z.string().optional(),
   GATEHOUSE_GATEWAY_MAX_BODY_MB: z.string().optional(),
   GATEHOUSE_GATEWAY_PORT: z.string().optional(),
+  GATEHOUSE_GATEWAY_MOUNT: z.string().optional(),
   VERCEL: z.string().optional(),
 });
 
@@ -313,6 +321,12 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
 
   const listenHost = blank(e.GATEHOUSE_LISTEN_HOST) ? null : e.GATEHOUSE_LISTEN_HOST.trim();
 
+  const gatewayMount = (raw: string | undefined): GatewayConfig["mount"] => {
+    if (blank(raw)) return "server";
+    const value = raw.trim().toLowerCase();
+    if (value === "server" || value === "next") return value;
+    throw new ConfigError("GATEHOUSE_GATEWAY_MOUNT", `expected "server" (Gatehouse's server answers /gateway) or "next" (the Next.js route handler does), got "${raw}"`);
+  };
   const number = (name: "GATEHOUSE_GATEWAY_TTFB_SECONDS" | "GATEHOUSE_GATEWAY_MAX_BODY_MB" | "GATEHOUSE_GATEWAY_PORT", fallback: number, min: number, max: number, unit: string): number => {
     const raw = e[name];
     if (blank(raw)) return fallback;
@@ -326,6 +340,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     ttfbTimeoutMs: Math.round(number("GATEHOUSE_GATEWAY_TTFB_SECONDS", 60, 0.001, 3600, "seconds") * 1000),
     maxBodyBytes: Math.round(number("GATEHOUSE_GATEWAY_MAX_BODY_MB", 32, 0.001, 1024, "megabytes") * 1024 * 1024),
     port: gatewayPort,
+    mount: gatewayMount(e.GATEHOUSE_GATEWAY_MOUNT),
   };
 
   return {

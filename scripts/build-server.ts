@@ -4,7 +4,8 @@
  * and `npm start` runs.
  *
  * - `server.js`: server.ts bundled (Next.js stays a dependency, from the traced
- *   node_modules), replacing the server.js Next.js writes there;
+ *   node_modules), replacing the server.js Next.js writes there; it answers `/gateway/…`
+ *   with the gateway core itself;
  * - `gateway.js`: the standalone gateway listener (gateway.ts, `npm run gateway`): no Next.js;
  * - `cli.js`: the CLI (lib/cli/main.ts), so `create-admin` and `reset-password` work in a
  *   container with no sources and no tsx;
@@ -33,8 +34,9 @@ async function main(): Promise<void> {
     logLevel: "warning",
     banner: { js: "// Built by `npm run build` (scripts/build-server.ts); edit the TypeScript source instead." },
   };
-  await build({ ...common, entryPoints: [path.join(root, "server.ts")], outfile: path.join(standalone, "server.js"), external: ["next"] });
-  // Packages with native or WASM files load from the traced node_modules, as in the server.
+  // Packages with native or WASM files load from the traced node_modules, as Next.js's own
+  // bundles load them; server.js also serves the gateway core (GATEHOUSE_GATEWAY_MOUNT).
+  await build({ ...common, entryPoints: [path.join(root, "server.ts")], outfile: path.join(standalone, "server.js"), external: ["next", "@node-rs/argon2", "@electric-sql/pglite", "postgres"] });
   await build({
     ...common,
     entryPoints: [path.join(root, "gateway.ts")],

@@ -9,10 +9,12 @@ import { unique } from "../fixtures/api";
 import { freePort, sharedPostgres, startAppProcess, type AppProcess } from "../fixtures/app-process";
 import { adminClient } from "../fixtures/gateway-setup";
 
-// Every call counted, every outcome logged — through both mounts of the one gateway core:
-// the Next.js route handler (`npm start`'s server.js) and the standalone listener
-// (`npm run gateway`'s gateway.js), on one PostgreSQL, against a loopback fake upstream.
-// Both run with a 1 s time-to-first-byte limit and a 1 MB body limit.
+// Every call counted, every outcome logged — through every way the one gateway core is
+// served: `npm start`'s server.js answering /gateway itself (the default), the same server
+// handing it to the Next.js route handler (GATEHOUSE_GATEWAY_MOUNT=next, as any Next.js host
+// does) and the standalone listener (`npm run gateway`'s gateway.js), on one PostgreSQL,
+// against a loopback fake upstream. All run with a 1 s time-to-first-byte limit and a 1 MB
+// body limit.
 
 const REAL_KEY = "sk-real-upstream-key-0123456789";
 const PRICES = [
@@ -43,6 +45,7 @@ type Row = Pick<
 
 let db: Awaited<ReturnType<typeof sharedPostgres>>;
 let app: AppProcess;
+let route: AppProcess;
 let standalone: AppProcess;
 let upstream: AccountingUpstream;
 let api: APIRequestContext;
@@ -53,6 +56,7 @@ test.beforeAll(async () => {
   db = await sharedPostgres("gwmounts");
   const env = { ...db.env, GATEHOUSE_GATEWAY_TTFB_SECONDS: "1", GATEHOUSE_GATEWAY_MAX_BODY_MB: "1" };
   app = await startAppProcess({ env });
+  route = await startAppProcess({ env: { ...env, GATEHOUSE_GATEWAY_MOUNT: "next" } });
   const port = await freePort();
   standalone = await startAppProcess({ command: [process.execPath, path.join(process.cwd(), ".next/standalone/gateway.js")], port, env: { ...env, GATEHOUSE_GATEWAY_PORT: String(port) } });
   api = await adminClient(app.url);
@@ -63,6 +67,7 @@ test.afterAll(async () => {
   await api?.dispose();
   await sql?.end();
   await standalone?.stop();
+  await route?.stop();
   await app?.stop();
   await upstream?.close();
   await db?.drop();
@@ -100,9 +105,11 @@ async function rows(providerKey: string, count: number): Promise<Row[]> {
 
 const chat = (model: string, extra: object = {}) => JSON.stringify({ model, messages: [{ role: "user", content: "Say hi" }], ...extra });
 
-for (const mount of ["next", "standalone"] as const) {
-  test.describe(`the ${mount === "next" ? "Next.js route" : "standalone listener"}`, () => {
-    const origin = () => (mount === "next" ? app.url : standalone.url);
+const MOUNTS = { server: "the app's server", route: "the Next.js route handler", standalone: "the standalone listener" } as const;
+for (const mount of ["server", "route", "standalone"] as const) {
+  test.describe(MOUNTS[mount], () => {
+    const served = () => ({ server: app, route, standalone })[mount];
+    const origin = () => served().url;
     const sdk = (p: string, secret: string) => new OpenAI({ apiKey: secret, baseURL: `${origin()}/gateway/${p}/v1`, maxRetries: 0 });
 
     test("a streamed call that did not ask for usage is counted, and the client gets exactly the upstream's stream without the usage chunk", async () => {
@@ -289,7 +296,7 @@ for (const mount of ["next", "standalone"] as const) {
 
     test("hostile provider slugs get a 404 in the OpenAI error shape, and no database error", async () => {
       const p = await provider();
-      const before = (mount === "next" ? app : standalone).output().length;
+      const before = served().output().length;
       for (const slug of ["%00", "%E0%A4%A", "UPPER", "a%2Fb", "x".repeat(80)]) {
         const res = await fetch(`${origin()}/gateway/${slug}/v1/models`, { headers: { authorization: `Bearer ${p.secret}` } });
         expect(res.status, slug).toBe(404);
@@ -298,7 +305,7 @@ for (const mount of ["next", "standalone"] as const) {
         // request guard (`not_found`), the rest by the gateway's door (`provider_not_found`).
         expect(body.error, slug).toMatchObject({ type: "not_found_error", code: slug.startsWith("%") ? "not_found" : "provider_not_found" });
       }
-      const output = (mount === "next" ? app : standalone).output().slice(before);
+      const output = served().output().slice(before);
       expect(output).not.toMatch(/error|failed/i);
     });
 

@@ -8,15 +8,18 @@ import { freePort, sharedPostgres, startAppProcess } from "../fixtures/app-proce
 import { adminClient } from "../fixtures/gateway-setup";
 
 // SIGTERM while 50 streamed calls are in flight: the process stops accepting, lets the
-// answers finish, flushes every pending request-log row, and exits 0 — on both mounts.
+// answers finish, flushes every pending request-log row, and exits 0 — the app's server
+// answering /gateway itself, the same server through the Next.js route handler
+// (GATEHOUSE_GATEWAY_MOUNT=next), and the standalone listener.
 
 const CALLS = 50;
 
-for (const mount of ["next", "standalone"] as const) {
-  test(`SIGTERM to the ${mount === "next" ? "Next.js server" : "standalone gateway"} while ${CALLS} calls stream: every call has its log row`, async () => {
+const MOUNTS = { server: "the app's server", route: "the app's server, Next.js route handler", standalone: "the standalone gateway" } as const;
+for (const mount of ["server", "route", "standalone"] as const) {
+  test(`SIGTERM to ${MOUNTS[mount]} while ${CALLS} calls stream: every call has its log row`, async () => {
     const upstream = await startAccountingUpstream();
     const db = await sharedPostgres(`gwstop${mount.slice(0, 4)}`);
-    const app = await startAppProcess({ env: db.env });
+    const app = await startAppProcess({ env: mount === "route" ? { ...db.env, GATEHOUSE_GATEWAY_MOUNT: "next" } : db.env });
     const port = await freePort();
     const gateway =
       mount === "standalone"
