@@ -31,4 +31,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["nod
 # SIGTERM stops it gracefully: GATEHOUSE_SHUTDOWN_GRACE_SECONDS (default 8) for requests in
 # flight, then the database closes. `docker stop` waits 10 s before SIGKILL.
 STOPSIGNAL SIGTERM
-CMD ["node", "server.js"]
+# A young generation of up to 64 MB per semi-space: fewer scavenges per gateway call
+# (about 5 % less CPU per call in npm run bench:gateway) for up to ~100 MB more memory.
+# The standalone gateway listener runs the same way: node --max-semi-space-size=64 gateway.js
+CMD ["node", "--max-semi-space-size=64", "server.js"]

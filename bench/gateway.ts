@@ -14,6 +14,7 @@
  *   gh-route    — the same server with GATEHOUSE_GATEWAY_MOUNT=next: the Next.js route
  *                 handler answers, as on any other Next.js host (the Next mount)
  *   gh-alone    — Gatehouse's standalone listener (`npm run gateway`'s gateway.js)
+ * Gatehouse's processes get the Node flags their npm scripts give them (package.json).
  * For each: autocannon with 50 connections, plain and streamed chat completions (req/s,
  * p50/p99 latency, CPU µs per request from the contender's own process tree CPU time in
  * /proc), latency at one connection (sequential calls on one keep-alive connection, p50),
@@ -54,6 +55,11 @@ const profiled = (name: string): string[] =>
       ? ["--heap-prof", `--heap-prof-dir=${PROFILE_DIR}`, `--heap-prof-name=${name}.heapprofile`]
       : ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`];
 const children: ChildProcess[] = [];
+/** Node flags of an npm script (`exec node <flags> <file>`): Gatehouse's processes run as `npm start` and `npm run gateway` run them. */
+const scriptFlags = (script: "start" | "gateway"): string[] => {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  return scripts[script]!.split(/\s+/).filter((word) => word.startsWith("--"));
+};
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -245,14 +251,14 @@ async function main(): Promise<void> {
       cleanups.push(() => dropTestDatabase(admin, db.name));
       const env: Record<string, string> = { DATABASE_URL: db.url, GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString("base64"), NODE_ENV: "production", GATEHOUSE_LISTEN_HOST: "127.0.0.1" };
       const appPort = await freePort();
-      const app = start("gatehouse", [process.execPath, ...profiled("gh-server"), ".next/standalone/server.js"], { ...env, PORT: String(appPort) });
+      const app = start("gatehouse", [process.execPath, ...scriptFlags("start"), ...profiled("gh-server"), ".next/standalone/server.js"], { ...env, PORT: String(appPort) });
       const appUrl = `http://127.0.0.1:${appPort}`;
       await waitFor(`${appUrl}/api/ready`);
       const routePort = await freePort();
-      const route = want("gh-route") ? start("gatehouse-route", [process.execPath, ...profiled("gh-route"), ".next/standalone/server.js"], { ...env, PORT: String(routePort), GATEHOUSE_GATEWAY_MOUNT: "next" }) : null;
+      const route = want("gh-route") ? start("gatehouse-route", [process.execPath, ...scriptFlags("start"), ...profiled("gh-route"), ".next/standalone/server.js"], { ...env, PORT: String(routePort), GATEHOUSE_GATEWAY_MOUNT: "next" }) : null;
       if (route) await waitFor(`http://127.0.0.1:${routePort}/api/ready`);
       const gwPort = await freePort();
-      const alone = start("gatehouse-gateway", [process.execPath, ...profiled("gh-alone"), ".next/standalone/gateway.js"], { ...env, GATEHOUSE_GATEWAY_PORT: String(gwPort) });
+      const alone = start("gatehouse-gateway", [process.execPath, ...scriptFlags("gateway"), ...profiled("gh-alone"), ".next/standalone/gateway.js"], { ...env, GATEHOUSE_GATEWAY_PORT: String(gwPort) });
       await waitFor(`http://127.0.0.1:${gwPort}/api/ready`);
 
       const setup = await fetch(`${appUrl}/api/v1/auth/setup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: "bench-admin-password" }) });
