@@ -17,7 +17,7 @@
  * Gatehouse's processes get the Node flags their npm scripts give them (package.json).
  * For each: autocannon with 50 connections, plain and streamed chat completions (req/s,
  * p50/p99 latency, CPU µs per request from the contender's own process tree CPU time in
- * /proc), latency at one connection (sequential calls on one keep-alive connection, p50),
+ * /proc, and PostgreSQL's CPU µs per request meanwhile — the request log's cost), latency at one connection (sequential calls on one keep-alive connection, p50),
  * and time to the first streamed event (the upstream holds the rest back 20 ms; p50).
  * Then the issue's targets as ratios of figures from this same run.
  *
@@ -128,6 +128,23 @@ function treeCpuMicros(pid: number): number {
   return total;
 }
 
+/** CPU time (µs) of every PostgreSQL process on this machine (the request log's cost; ~0 for contenders that log nothing). */
+function postgresCpuMicros(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 interface Contender {
   name: string;
   /** URL of the chat completions endpoint */
@@ -142,6 +159,8 @@ interface Load {
   p50: number;
   p99: number;
   cpuPerReq: number | null;
+  /** PostgreSQL's CPU µs per request during the load (the request log) */
+  dbPerReq: number;
   errors: number;
 }
 
@@ -149,14 +168,17 @@ const body = (stream: boolean, model = "gpt-4o") => JSON.stringify({ model, mess
 
 async function load(c: Contender, stream: boolean, seconds: number): Promise<Load> {
   const before = c.pid ? treeCpuMicros(c.pid) : 0;
+  const dbBefore = postgresCpuMicros();
   const result = await autocannon({ url: c.url, method: "POST", headers: { "content-type": "application/json", ...c.headers }, body: body(stream), connections: CONNECTIONS, duration: seconds, pipelining: 1 });
   const cpu = c.pid ? treeCpuMicros(c.pid) - before : 0;
+  const db = postgresCpuMicros() - dbBefore;
   const total = result.requests.total;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuPerReq: c.pid && total > 0 ? cpu / total : null,
+    dbPerReq: total > 0 ? db / total : 0,
     errors: result.errors + result.non2xx + result.timeouts,
   };
 }
@@ -313,10 +335,10 @@ async function main(): Promise<void> {
 
     const f = (n: number | null, digits = 0) => (n === null || Number.isNaN(n) ? "—" : n.toFixed(digits));
     console.log("");
-    console.log("contender    | plain req/s  p50  p99  CPU µs/req | streamed req/s  p50  p99  CPU µs/req | 1-conn ms | 1st event ms | errors");
+    console.log("contender    | plain req/s  p50  p99  CPU µs/req | streamed req/s  p50  p99  CPU µs/req | 1-conn ms | 1st event ms | DB µs/req | errors");
     for (const [name, r] of results) {
       console.log(
-        `${name.padEnd(12)} | ${f(r.plain.rps).padStart(11)} ${f(r.plain.p50).padStart(4)} ${f(r.plain.p99).padStart(4)} ${f(r.plain.cpuPerReq).padStart(11)} | ${f(r.streamed.rps).padStart(14)} ${f(r.streamed.p50).padStart(4)} ${f(r.streamed.p99).padStart(4)} ${f(r.streamed.cpuPerReq).padStart(11)} | ${f(r.latency, 3).padStart(9)} | ${f(r.firstEvent, 2).padStart(12)} | ${r.plain.errors + r.streamed.errors}`,
+        `${name.padEnd(12)} | ${f(r.plain.rps).padStart(11)} ${f(r.plain.p50).padStart(4)} ${f(r.plain.p99).padStart(4)} ${f(r.plain.cpuPerReq).padStart(11)} | ${f(r.streamed.rps).padStart(14)} ${f(r.streamed.p50).padStart(4)} ${f(r.streamed.p99).padStart(4)} ${f(r.streamed.cpuPerReq).padStart(11)} | ${f(r.latency, 3).padStart(9)} | ${f(r.firstEvent, 2).padStart(12)} | ${f(r.plain.dbPerReq).padStart(9)} | ${r.plain.errors + r.streamed.errors}`,
       );
     }
     const floor = results.get("floor");

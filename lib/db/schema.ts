@@ -203,14 +203,24 @@ export const virtualKeys = pgTable(
   (t) => [uniqueIndex("virtual_keys_key_hash_idx").on(t.keyHash), index("virtual_keys_user_id_idx").on(t.userId)],
 );
 
-/** One row per gateway call. */
+/**
+ * One row per gateway call.
+ *
+ * The key, user and provider ids carry no foreign keys, like usage_hourly's: a foreign key
+ * made every logged row check and share-lock its user, key and provider rows (more than
+ * half of PostgreSQL's CPU per row, measured by bench:gateway), and a batch holding a row
+ * of a user deleted meanwhile (other processes keep a revoked key for up to 5 s) would fail
+ * whole and be retried for ever. Deleting a user or provider detaches their rows instead
+ * (lib/usage/queries.ts, `detachRequestLogs`); every reader left-joins, so a late row with a
+ * departed id reads as detached too.
+ */
 export const requestLogs = pgTable(
   "request_logs",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    virtualKeyId: uuid("virtual_key_id").references(() => virtualKeys.id, { onDelete: "set null" }),
-    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
-    providerId: uuid("provider_id").references(() => providers.id, { onDelete: "set null" }),
+    virtualKeyId: uuid("virtual_key_id"),
+    userId: uuid("user_id"),
+    providerId: uuid("provider_id"),
     providerKey: text("provider_key").notNull(),
     method: text("method").notNull(),
     path: text("path").notNull(),

@@ -66,11 +66,13 @@ export class Answer {
     let done: "end" | Error | null = null;
     const start = () => {
       started = true;
-        if (this.options.prefix) queue.push(...this.options.prefix);
+      if (this.options.prefix) queue.push(...this.options.prefix);
       this.source.on("data", (chunk: Buffer) => {
         const out = this.options.transform(chunk);
         if (Array.isArray(out)) {
-          for (const b of out) if (b.length > 0) queue.push(b);
+          // The pieces of one upstream chunk go out as one chunk: one write, not one each.
+          const pieces = out.filter((b) => b.length > 0);
+          if (pieces.length > 0) queue.push(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
         } else if (out.length > 0) queue.push(out);
         if (queue.length > 0) this.source.pause();
         wake?.();
@@ -91,9 +93,10 @@ export class Answer {
         pull: async (controller) => {
           if (!started) start();
           for (;;) {
-            const next = queue.shift();
-            if (next) {
-              controller.enqueue(next);
+            if (queue.length > 0) {
+              // Everything already here leaves as one chunk (the prefix and a first chunk, say).
+              controller.enqueue(queue.length === 1 ? queue[0]! : Buffer.concat(queue));
+              queue.length = 0;
               return;
             }
             if (done === "end") {
@@ -111,7 +114,7 @@ export class Answer {
           }
         },
         cancel: () => {
-                this.end("cancelled");
+          this.end("cancelled");
           this.source.destroy();
         },
       },

@@ -6,6 +6,7 @@ import { asUuid } from "@/lib/db/ids";
 import { providers, type Provider, type ProviderModel } from "@/lib/db/schema";
 import { forgetGatewayProviders } from "@/lib/gateway/lookup-cache";
 import { AppError, conflict, parseOrThrow, uniqueViolation, type FieldErrors } from "@/lib/errors";
+import { detachRequestLogs } from "@/lib/usage/queries";
 import { getApiType, isApiType, type ApiType, type ApiTypeModule, type SecretName, type UpstreamProvider } from "./api-types";
 import { probeUpstream, type ProbeResult } from "./probe";
 import { apiTypeOfSchema, createProviderSchema, modelsSchema, updateProviderSchema, type CreateProviderInput, type UpdateProviderInput } from "./schemas";
@@ -221,10 +222,14 @@ export async function updateProvider({ id, input }: { id: string; input: UpdateP
   }
 }
 
-/** Deletes a provider; its request logs stay, detached. @throws {AppError} not_found */
+/** Deletes a provider; its request logs stay, detached (provider id cleared), in the same transaction. @throws {AppError} not_found */
 export async function deleteProvider({ id }: { id: string }): Promise<void> {
   const db = await getDb();
-  const [row] = await db.delete(providers).where(eq(providers.id, asUuid(id))).returning({ id: providers.id });
+  const row = await db.transaction(async (tx) => {
+    const [deleted] = await tx.delete(providers).where(eq(providers.id, asUuid(id))).returning({ id: providers.id });
+    if (deleted) await detachRequestLogs(tx, { providerId: deleted.id });
+    return deleted;
+  });
   forgetGatewayProviders();
   if (!row) throw new AppError("not_found", "No such provider");
 }

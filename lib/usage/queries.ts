@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
-import { getDb } from "@/lib/db/client";
+import { eq, sql } from "drizzle-orm";
+import { asUuid } from "@/lib/db/ids";
+import { getDb, type Db } from "@/lib/db/client";
 import { requestLogs } from "@/lib/db/schema";
 
 /**
@@ -88,6 +89,23 @@ export async function recordRequests(records: readonly RequestRecord[]): Promise
   await db.execute(sql`
     insert into request_logs (${sql.raw(INSERT_COLUMNS)})
     select ${sql.raw(SELECT_LIST)} from json_to_recordset(${rows}::json) as r(${sql.raw(RECORDSET_TYPES)})`);
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Detaches the request-log rows of a user being deleted (their user and key ids → null) or
+ * of a provider being deleted (its provider id → null); the rows themselves stay, with
+ * provider key, model, tokens and cost. Call it in the transaction that deletes them:
+ * request_logs has no foreign keys to do it (lib/db/schema.ts, `requestLogs`).
+ */
+export async function detachRequestLogs(db: Db | Tx, of: { userId: string } | { providerId: string }): Promise<void> {
+  if ("userId" in of) {
+    // Every row of the user's keys carries the user's id too (the gateway logs both).
+    await db.update(requestLogs).set({ userId: null, virtualKeyId: null }).where(eq(requestLogs.userId, asUuid(of.userId)));
+  } else {
+    await db.update(requestLogs).set({ providerId: null }).where(eq(requestLogs.providerId, asUuid(of.providerId)));
+  }
 }
 
 // request_logs' columns as toRow fills them: [property, column, SQL type].

@@ -10,6 +10,7 @@ import { accessServiceTokens, users, type User } from "@/lib/db/schema";
 import { AppError, conflict, parseOrThrow, uniqueViolation, validationError, type FieldErrors } from "@/lib/errors";
 import { forgetGatewayKeys } from "@/lib/gateway/lookup-cache";
 import { deleteSpendCountersOfUser } from "@/lib/limits/queries";
+import { detachRequestLogs } from "@/lib/usage/queries";
 import {
   blankToUndefined,
   createUserSchema,
@@ -296,13 +297,15 @@ export async function resetPassword({ id, password, by }: { id: string; password
 
 /**
  * Deletes a user with their sessions, virtual keys and service-token links (FK cascade),
- * limits (FK cascade) and spend counters (theirs and their keys'); their request logs stay, detached.
+ * limits (FK cascade) and spend counters (theirs and their keys'); their request logs stay,
+ * detached (user and key ids cleared), in the same transaction.
  * @throws {AppError} not_found, conflict (last admin).
  */
 export async function deleteUser({ id }: { id: string }): Promise<void> {
   await changeCredentials(async (tx) => {
     await assertNotLastAdmin(tx, asUuid(id), "deleted");
     await deleteSpendCountersOfUser(tx, id);
+    await detachRequestLogs(tx, { userId: id });
     const [row] = await tx.delete(users).where(eq(users.id, asUuid(id))).returning({ id: users.id });
     if (!row) throw new AppError("not_found", "No such user");
   });
