@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { createLogger } from "./log";
+import { spawnSync } from "node:child_process";
+import { describe, expect, it, vi } from "vitest";
+import { createLogger, flushLogs } from "./log";
 import { runWithRequestContext, setRequestUser } from "./request-context";
 
 function capture(format: "text" | "json") {
@@ -42,5 +43,31 @@ describe("logger", () => {
     logger.request({ requestId: "r", method: "POST", route: "/gateway/p/v1/chat/completions", status: 502, durationMs: 40 });
     expect(out).toEqual(['gatehouse: ready port=3000 where="two words"\n']);
     expect(err).toEqual(["gatehouse: careful\n", "gatehouse: POST /gateway/p/v1/chat/completions 502 40 ms (request r)\n"]);
+  });
+
+  it("writes the lines of one event-loop turn to stdout in one write, in order", async () => {
+    const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    try {
+      const logger = createLogger({ format: "json" });
+      for (let i = 0; i < 50; i++) logger.info(`line ${i}`);
+      expect(write).not.toHaveBeenCalled();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(write).toHaveBeenCalledTimes(1);
+      const lines = String(write.mock.calls[0]![0]).trimEnd().split("\n").map((line) => JSON.parse(line).msg);
+      expect(lines).toEqual(Array.from({ length: 50 }, (_, i) => `line ${i}`));
+    } finally {
+      flushLogs();
+      write.mockRestore();
+    }
+  });
+
+  it("writes what is pending when the process exits, errors included", () => {
+    const code = `const { log } = require("./lib/log.ts"); for (let i = 0; i < 1000; i++) log.info("line " + i); log.error("last words"); process.exit(3);`;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "-e", code], { cwd: process.cwd(), encoding: "utf8", env: { ...process.env, GATEHOUSE_LOG_FORMAT: "text" } });
+    expect(child.status).toBe(3);
+    const lines = child.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(1000);
+    expect(lines.at(-1)).toBe("gatehouse: line 999");
+    expect(child.stderr).toContain("gatehouse: last words");
   });
 });
