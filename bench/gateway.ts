@@ -17,8 +17,9 @@
  * Gatehouse's processes get the Node flags their npm scripts give them (package.json).
  * For each: autocannon with 50 connections, plain and streamed chat completions (req/s,
  * p50/p99 latency, CPU µs per request from the contender's own process tree CPU time in
- * /proc, and PostgreSQL's CPU µs per request meanwhile — the request log's cost), latency at one connection (sequential calls on one keep-alive connection, p50),
- * and time to the first streamed event (the upstream holds the rest back 20 ms; p50).
+ * /proc, and PostgreSQL's CPU µs per request meanwhile — the request log's cost), latency
+ * at one connection (sequential calls on one keep-alive connection, p50), and time to the
+ * first streamed event (the upstream holds the rest back 20 ms; p50).
  * Then the issue's targets as ratios of figures from this same run.
  *
  * Needs `npm run build` (server.js and gateway.js) and PostgreSQL for Gatehouse's two
@@ -96,53 +97,46 @@ async function waitFor(url: string, init: RequestInit = {}, ms = 120_000): Promi
   throw new Error(`${url} did not come up`);
 }
 
-/** CPU time (µs) of a process and all its descendants, from /proc. */
-function treeCpuMicros(pid: number): number {
+/** Every process on this machine from /proc/<pid>/stat: parent, command name, CPU time (µs, user + system). */
+function processes(): { pid: number; parent: number; name: string; cpuMicros: number }[] {
   const ticks = 100; // USER_HZ on Linux
-  const parent = new Map<number, number>();
-  const cpu = new Map<number, number>();
+  const found = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      parent.set(Number(entry), Number(fields[1]));
-      cpu.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticks);
+      const close = stat.lastIndexOf(")");
+      const fields = stat.slice(close + 2).split(" ");
+      found.push({ pid: Number(entry), parent: Number(fields[1]), name: stat.slice(stat.indexOf("(") + 1, close), cpuMicros: ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticks });
     } catch {
       // gone meanwhile
     }
   }
-  let total = 0;
+  return found;
+}
+
+/** CPU time (µs) of a process and all its descendants. */
+function treeCpuMicros(pid: number): number {
+  const all = processes();
   const want = new Set([pid]);
   let grew = true;
   while (grew) {
     grew = false;
-    for (const [p, pp] of parent) {
-      if (want.has(pp) && !want.has(p)) {
-        want.add(p);
+    for (const p of all) {
+      if (want.has(p.parent) && !want.has(p.pid)) {
+        want.add(p.pid);
         grew = true;
       }
     }
   }
-  for (const p of want) total += cpu.get(p) ?? 0;
-  return total;
+  return all.filter((p) => want.has(p.pid)).reduce((sum, p) => sum + p.cpuMicros, 0);
 }
 
 /** CPU time (µs) of every PostgreSQL process on this machine (the request log's cost; ~0 for contenders that log nothing). */
 function postgresCpuMicros(): number {
-  let total = 0;
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
+  return processes()
+    .filter((p) => p.name === "postgres")
+    .reduce((sum, p) => sum + p.cpuMicros, 0);
 }
 
 interface Contender {
