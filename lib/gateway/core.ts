@@ -14,6 +14,7 @@ import { JsonUsageReader } from "./json-usage";
 import { lookupKey, lookupProvider, type GatewayKey, type UpstreamProvider } from "./lookups";
 import { costOf } from "./pricing";
 import { redactText, StreamRedactor } from "./redaction";
+import { addMembers } from "./request-body";
 import { NdjsonUsageReader, SseUsageReader } from "./stream-usage";
 
 /**
@@ -207,7 +208,7 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
         if (typeof parsed.model === "string") call.requestedModel = parsed.model;
         try {
           const rewrite = apiType.prepareRequestBody(parsed, { provider, method: req.method, clientPath });
-          if (rewrite.changed) body = Buffer.from(JSON.stringify(parsed));
+          if (rewrite.changed) body = (rewrite.added && addMembers(body, rewrite.added)) || Buffer.from(JSON.stringify(parsed));
           usageInjected = rewrite.usageInjected;
         } catch (err) {
           if (err instanceof UpstreamRefusal) return refuse(call, err.status, err.message, err.code, "refused");

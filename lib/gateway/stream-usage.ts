@@ -71,8 +71,17 @@ export class SseUsageReader {
         this.addToLine(chunk, from, chunk.length, true);
         break;
       }
-      this.addToLine(chunk, from, nl, false);
-      const ended = this.endLine();
+      let ended: boolean | null;
+      if (this.lineBytes === 0 && !this.lineTooLong) {
+        // The whole line is in this chunk (the usual case): read where it is, no copy.
+        if (nl - from > LINE_LIMIT) {
+          this.eventTooLong = true;
+          ended = null;
+        } else ended = this.readLine(chunk, from, nl);
+      } else {
+        this.addToLine(chunk, from, nl, false);
+        ended = this.endLine();
+      }
       from = nl + 1;
       if (ended !== null && this.withhold) {
         // An event ended at `from`: its bytes are the held ones + chunk[segmentStart, from).
@@ -141,10 +150,10 @@ export class SseUsageReader {
     this.lineBytes += to - from;
   }
 
-  /** Handles the line just completed. Returns null, or at a blank line whether the event was usage-only. */
+  /** Handles the line gathered from pieces of several chunks. Returns as {@link readLine}. */
   private endLine(): boolean | null {
     const tooLong = this.lineTooLong;
-    let line = this.line.length === 1 ? this.line[0]! : Buffer.concat(this.line, this.lineBytes);
+    const line = this.line.length === 1 ? this.line[0]! : Buffer.concat(this.line, this.lineBytes);
     this.line = [];
     this.lineBytes = 0;
     this.lineTooLong = false;
@@ -153,17 +162,22 @@ export class SseUsageReader {
       this.eventTooLong = true;
       return null;
     }
-    if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
-    if (line.length === 0) return this.dispatch();
-    if (line.subarray(0, 5).equals(DATA)) {
-      const start = line.length > 5 && line[5] === 0x20 ? 6 : 5;
-      if (this.dataBytes + line.length > LINE_LIMIT) this.eventTooLong = true;
+    return this.readLine(line, 0, line.length);
+  }
+
+  /** Handles the line `buf[start, end)` (without its LF). Returns null, or at a blank line whether the event was usage-only. */
+  private readLine(buf: Buffer, start: number, end: number): boolean | null {
+    if (end > start && buf[end - 1] === CR) end--;
+    if (end === start) return this.dispatch();
+    if (startsWith(buf, start, end, DATA)) {
+      const from = end - start > 5 && buf[start + 5] === 0x20 ? start + 6 : start + 5;
+      if (this.dataBytes + (end - start) > LINE_LIMIT) this.eventTooLong = true;
       else {
-        this.data.push(line.toString("utf8", start));
-        this.dataBytes += line.length;
+        this.data.push(buf.toString("utf8", from, end));
+        this.dataBytes += end - start;
       }
-    } else if (line.subarray(0, 6).equals(EVENT)) {
-      this.eventName = line.toString("utf8", 6).trim();
+    } else if (startsWith(buf, start, end, EVENT)) {
+      this.eventName = buf.toString("utf8", start + 6, end).trim();
     }
     return null;
   }
@@ -185,6 +199,13 @@ export class SseUsageReader {
     this.eventTooLong = false;
     return usageOnly;
   }
+}
+
+/** Whether `buf[start, end)` begins with `prefix` (compared in place: no view is made per line). */
+function startsWith(buf: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[start + i] !== prefix[i]) return false;
+  return true;
 }
 
 /** NDJSON usage reader: each line up to {@link LINE_LIMIT} goes to `readNdjsonUsage`. */

@@ -82,7 +82,7 @@ describe("azure-openai: usage", () => {
 
   it("injects include_usage into streamed chat", () => {
     const body: Record<string, unknown> = { stream: true, messages: [] };
-    expect(m.prepareRequestBody(body, { provider: provider(), method: "POST", clientPath: "/openai/deployments/d/chat/completions" })).toEqual({ changed: true, usageInjected: true });
+    expect(m.prepareRequestBody(body, { provider: provider(), method: "POST", clientPath: "/openai/deployments/d/chat/completions" })).toEqual({ changed: true, usageInjected: true, added: { stream_options: { include_usage: true } } });
     expect(body.stream_options).toEqual({ include_usage: true });
   });
 });

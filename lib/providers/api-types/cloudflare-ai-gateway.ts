@@ -170,7 +170,7 @@ export const cloudflareAiGateway = {
       }
     }
     const usage = injectStreamUsage(body, ctx.clientPath);
-    return { changed: changed || usage.changed, usageInjected: usage.usageInjected };
+    return changed ? { changed, usageInjected: usage.usageInjected } : usage;
   },
   /**
    * Cloudflare's own errors (`{ success: false, error: [{ code, message }] }`) become

@@ -44,7 +44,8 @@ describe("openai-completions: request body", () => {
   const ctx = (clientPath: string) => ({ provider: testProvider(m.id), method: "POST", clientPath });
 
   it.each([
-    ["streamed, no stream_options", { stream: true }, { changed: true, usageInjected: true }, { include_usage: true }],
+    ["streamed, no stream_options", { stream: true }, { changed: true, usageInjected: true, added: { stream_options: { include_usage: true } } }, { include_usage: true }],
+    ["streamed, stream_options null", { stream: true, stream_options: null }, { changed: true, usageInjected: true }, { include_usage: true }],
     ["streamed, include_usage false", { stream: true, stream_options: { include_usage: false, x: 1 } }, { changed: true, usageInjected: true }, { include_usage: true, x: 1 }],
     ["streamed, asked for usage", { stream: true, stream_options: { include_usage: true } }, { changed: false, usageInjected: false }, { include_usage: true }],
     ["not streamed", { stream: false }, { changed: false, usageInjected: false }, undefined],

@@ -44,9 +44,20 @@ export function readOpenAIUsage(body: unknown, into: Usage): void {
 export function readOpenAISseUsage(_event: string | undefined, data: string, into: Usage): void {
   if (data === "[DONE]") return;
   // Only the first chunk (for the model) and chunks that mention usage are worth parsing.
-  if (into.model !== null && !data.includes('"usage"')) return;
-  readOpenAIUsage(parseJson(data), into);
+  const withUsage = data.includes('"usage"');
+  if (into.model !== null && !withUsage) return;
+  const chunk = parseJson(data);
+  if (withUsage) {
+    lastUsageChunkText = data;
+    lastUsageChunk = chunk;
+  }
+  readOpenAIUsage(chunk, into);
 }
+
+// The SSE reader asks readOpenAISseUsage, then isOpenAIUsageOnlyChunk, about the same event
+// (lib/gateway/stream-usage.ts): a chunk that mentions usage is parsed once for both.
+let lastUsageChunkText: string | null = null;
+let lastUsageChunk: unknown = null;
 
 /**
  * The chunk `stream_options.include_usage` adds: `choices` empty, `usage` set
@@ -54,7 +65,9 @@ export function readOpenAISseUsage(_event: string | undefined, data: string, int
  */
 export function isOpenAIUsageOnlyChunk(_event: string | undefined, data: string): boolean {
   if (!data.includes('"usage"') || !data.includes('"choices"')) return false;
-  const chunk = objectOf(parseJson(data));
+  const chunk = objectOf(data === lastUsageChunkText ? lastUsageChunk : parseJson(data));
+  lastUsageChunkText = null;
+  lastUsageChunk = null;
   return chunk !== null && Array.isArray(chunk.choices) && chunk.choices.length === 0 && objectOf(chunk.usage) !== null;
 }
 
@@ -69,11 +82,17 @@ export function isCompletionsPath(clientPath: string): boolean {
  */
 export function injectStreamUsage(body: Record<string, unknown>, clientPath: string): BodyRewrite {
   if (body.stream !== true || !isCompletionsPath(clientPath)) return { changed: false, usageInjected: false };
+  if (!Object.hasOwn(body, "stream_options")) {
+    body.stream_options = { include_usage: true };
+    return { changed: true, usageInjected: true, added: STREAM_USAGE_MEMBER };
+  }
   const options = objectOf(body.stream_options);
   if (options?.include_usage === true) return { changed: false, usageInjected: false };
   body.stream_options = { ...(options ?? {}), include_usage: true };
   return { changed: true, usageInjected: true };
 }
+
+const STREAM_USAGE_MEMBER = { stream_options: { include_usage: true } } as const;
 
 /** OpenAI's error type for a status (https://platform.openai.com/docs/guides/error-codes). */
 function openAIErrorType(status: number): string {

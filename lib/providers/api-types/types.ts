@@ -86,6 +86,13 @@ export interface BodyRewrite {
   /** The body was changed in place: send it re-serialised (else send the client's bytes). */
   changed: boolean;
   /**
+   * Set when the only change is these new top-level members, absent from the client's
+   * body: the gateway adds them to the client's bytes instead of re-serialising the body
+   * (the rest of the client's JSON goes upstream byte for byte, and a large prompt is not
+   * stringified again).
+   */
+  added?: Readonly<Record<string, unknown>>;
+  /**
    * Usage reporting was switched on although the client did not ask for it
    * (`stream_options.include_usage`): the gateway must withhold the events for which
    * {@link ApiTypeModule.isUsageOnlyEvent} is true, so the client gets the stream it asked for.
