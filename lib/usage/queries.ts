@@ -53,9 +53,9 @@ export interface RequestRecord {
 // surrogate pair (the rows travel as JSON, where `\ud800` alone is refused).
 const clean = (s: string, max: number) => s.replace(/\u0000/g, "").slice(0, max).toWellFormed();
 
-function toRow(record: RequestRecord): typeof requestLogs.$inferInsert {
+function toRow(record: RequestRecord): Record<string, string | number | boolean> {
   const cost = record.costUsd !== null && Number.isFinite(record.costUsd) && record.costUsd < 1e6 ? record.costUsd.toFixed(8) : null;
-  return {
+  const cleaned: Record<(typeof COLUMNS)[number][0], string | number | boolean | null | undefined> = {
     ...record,
     providerKey: clean(record.providerKey, 200),
     method: clean(record.method, 20),
@@ -66,6 +66,13 @@ function toRow(record: RequestRecord): typeof requestLogs.$inferInsert {
     errorCode: record.errorCode === null ? null : clean(record.errorCode, 100),
     limitRefused: record.limitRefused ? clean(record.limitRefused, 100) : null,
   };
+  // Keyed by the column's short name, nulls left out (json_to_recordset reads a missing key as null).
+  const row: Record<string, string | number | boolean> = {};
+  for (const [property, , , short] of COLUMNS) {
+    const value = cleaned[property];
+    if (value !== null && value !== undefined) row[short] = value;
+  }
+  return row;
 }
 
 /** Inserts one request_logs row. Upstream-provided text is trimmed and NUL-free; a cost that does not fit is dropped. */
@@ -108,31 +115,32 @@ export async function detachRequestLogs(db: Db | Tx, of: { userId: string } | { 
   }
 }
 
-// request_logs' columns as toRow fills them: [property, column, SQL type].
-const COLUMNS: readonly (readonly [keyof ReturnType<typeof toRow>, string, string])[] = [
-  ["virtualKeyId", "virtual_key_id", "uuid"],
-  ["userId", "user_id", "uuid"],
-  ["providerId", "provider_id", "uuid"],
-  ["providerKey", "provider_key", "text"],
-  ["method", "method", "text"],
-  ["path", "path", "text"],
-  ["model", "model", "text"],
-  ["stream", "stream", "boolean"],
-  ["status", "status", "integer"],
-  ["promptTokens", "prompt_tokens", "integer"],
-  ["completionTokens", "completion_tokens", "integer"],
-  ["cachedTokens", "cached_tokens", "integer"],
-  ["cacheWriteTokens", "cache_write_tokens", "integer"],
-  ["reasoningTokens", "reasoning_tokens", "integer"],
-  ["costUsd", "cost_usd", "numeric(14,8)"],
-  ["latencyMs", "latency_ms", "integer"],
-  ["ttfbMs", "ttfb_ms", "integer"],
-  ["errorExcerpt", "error_excerpt", "text"],
-  ["outcome", "outcome", "text"],
-  ["errorCode", "error_code", "text"],
-  ["limitRefused", "limit_refused", "text"],
-];
+// request_logs' columns as a log row fills them: [property, column, SQL type, JSON key].
+// In the JSON each row is keyed by the short name and leaves nulls out: under half the
+// bytes of property names and nulls for the driver to write and PostgreSQL to parse.
+const COLUMNS = [
+  ["virtualKeyId", "virtual_key_id", "uuid", "a"],
+  ["userId", "user_id", "uuid", "b"],
+  ["providerId", "provider_id", "uuid", "c"],
+  ["providerKey", "provider_key", "text", "d"],
+  ["method", "method", "text", "e"],
+  ["path", "path", "text", "f"],
+  ["model", "model", "text", "g"],
+  ["stream", "stream", "boolean", "h"],
+  ["status", "status", "integer", "i"],
+  ["promptTokens", "prompt_tokens", "integer", "j"],
+  ["completionTokens", "completion_tokens", "integer", "k"],
+  ["cachedTokens", "cached_tokens", "integer", "l"],
+  ["cacheWriteTokens", "cache_write_tokens", "integer", "m"],
+  ["reasoningTokens", "reasoning_tokens", "integer", "n"],
+  ["costUsd", "cost_usd", "numeric(14,8)", "o"],
+  ["latencyMs", "latency_ms", "integer", "p"],
+  ["ttfbMs", "ttfb_ms", "integer", "q"],
+  ["errorExcerpt", "error_excerpt", "text", "r"],
+  ["outcome", "outcome", "text", "s"],
+  ["errorCode", "error_code", "text", "t"],
+  ["limitRefused", "limit_refused", "text", "u"],
+] as const satisfies readonly (readonly [keyof RequestRecord, string, string, string])[];
 const INSERT_COLUMNS = COLUMNS.map(([, column]) => column).join(", ");
-// json_to_recordset matches JSON keys to these names: the row's own property names, quoted.
-const SELECT_LIST = COLUMNS.map(([property]) => `"${property}"`).join(", ");
-const RECORDSET_TYPES = COLUMNS.map(([property, , type]) => `"${property}" ${type}`).join(", ");
+const SELECT_LIST = COLUMNS.map(([, , , short]) => short).join(", ");
+const RECORDSET_TYPES = COLUMNS.map(([, , type, short]) => `${short} ${type}`).join(", ");
