@@ -2,7 +2,7 @@ import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { requestLogs } from "@/lib/db/schema";
-import { BATCH_ROWS, enqueueRequestLog, flushRequestLogs, pendingRequestLogs } from "./log-writer";
+import { BATCH_ROWS, enqueueRequestLog, flushRequestLogs, onRequestLogsWritten, pendingRequestLogs } from "./log-writer";
 import type { RequestRecord } from "./queries";
 
 const row = (providerKey: string, i: number): RequestRecord => ({
@@ -55,5 +55,17 @@ describe("the request-log writer", () => {
     const db = await getDb();
     const [written] = await db.select({ n: count() }).from(requestLogs).where(eq(requestLogs.providerKey, "late"));
     expect(written!.n).toBe(2);
+  });
+
+  it("flushing waits for the listeners of written batches (shutdown closes the database next)", async () => {
+    const counted: string[] = [];
+    onRequestLogsWritten(async (rows) => {
+      await new Promise((r) => setTimeout(r, 50));
+      for (const r of rows) if (r.providerKey === "counted") counted.push(r.model ?? "");
+    });
+    enqueueRequestLog(row("counted", 1));
+    enqueueRequestLog(row("counted", 2));
+    await flushRequestLogs();
+    expect(counted).toEqual(["m\u00001", "m\u00002"]);
   });
 });

@@ -32,6 +32,8 @@ class LogWriter {
   private flushing: Promise<void> | null = null;
   private retryDelayMs = 0;
   private readonly listeners: RowsWrittenListener[] = [];
+  /** Follow-up work of written batches still running (listeners, last-used marks). */
+  private readonly followUps = new Set<Promise<unknown>>();
 
   enqueue(row: RequestRecord): void {
     this.queue.push(row);
@@ -47,7 +49,11 @@ class LogWriter {
     this.listeners.push(listener);
   }
 
-  /** Writes everything queued so far (and whatever arrives meanwhile); resolves when the queue is empty. */
+  /**
+   * Writes everything queued so far (and whatever arrives meanwhile); resolves when the
+   * queue is empty and the written batches' listeners have finished (at shutdown the
+   * database pool closes next: usage counted by a listener must be in before it does).
+   */
   async flushAll(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -65,6 +71,7 @@ class LogWriter {
         await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, MAX_RETRY_DELAY_MS)));
       }
     }
+    while (this.followUps.size > 0) await Promise.allSettled([...this.followUps]);
   }
 
   private kick(delayMs: number): void {
@@ -102,14 +109,20 @@ class LogWriter {
 
   private afterWrite(batch: readonly RequestRecord[]): void {
     const keys = [...new Set(batch.map((r) => r.virtualKeyId).filter((id): id is string => id !== null))];
-    if (keys.length > 0) touchKeysUsed({ ids: keys }).catch((err) => log.warn("could not mark keys used", { error: (err as Error)?.message ?? String(err) }));
+    if (keys.length > 0) this.followUp(touchKeysUsed({ ids: keys }).catch((err) => log.warn("could not mark keys used", { error: (err as Error)?.message ?? String(err) })));
     for (const listener of this.listeners) {
       try {
-        void Promise.resolve(listener(batch)).catch((err) => log.error("request log listener failed", { error: (err as Error)?.message ?? String(err) }));
+        this.followUp(Promise.resolve(listener(batch)).catch((err) => log.error("request log listener failed", { error: (err as Error)?.message ?? String(err) })));
       } catch (err) {
         log.error("request log listener failed", { error: (err as Error)?.message ?? String(err) });
       }
     }
+  }
+
+  /** Tracks a batch's follow-up until it settles (it never rejects: errors are logged). */
+  private followUp(work: Promise<unknown>): void {
+    this.followUps.add(work);
+    void work.finally(() => this.followUps.delete(work));
   }
 }
 
