@@ -1,5 +1,5 @@
 import type http from "node:http";
-import type { Readable } from "node:stream";
+import type { UpstreamBody } from "./upstream-call";
 
 /** How an answer's body ended: read to the end, the upstream broke off, or the client left. */
 export type AnswerEnd = "complete" | "error" | "cancelled";
@@ -30,16 +30,12 @@ export class Answer {
   private onFailure: (() => void) | null = null;
 
   constructor(
-    private readonly source: Readable,
+    private readonly source: UpstreamBody,
     private readonly options: AnswerOptions,
   ) {
-    // Listened to from the start: an upstream body that breaks (or is aborted because the
+    // Watched from the start: an upstream body that breaks (or is aborted because the
     // client left) before anyone reads it must still end the call and its log row.
-    source.once("error", (err) => {
-      this.failure = err;
-      this.end(options.cancelled() ? "cancelled" : "error");
-      this.onFailure?.();
-    });
+    source.onEarlyError((err) => this.fail(err));
   }
 
   /** A Response streaming this answer (the Fetch mount). */
@@ -51,6 +47,12 @@ export class Answer {
   abandon(): void {
     this.end("cancelled");
     this.source.destroy();
+  }
+
+  private fail(err: Error): void {
+    this.failure = err;
+    this.end(this.options.cancelled() ? "cancelled" : "error");
+    this.onFailure?.();
   }
 
   private end(how: AnswerEnd): void {
@@ -67,26 +69,32 @@ export class Answer {
     const start = () => {
       started = true;
       if (this.options.prefix) queue.push(...this.options.prefix);
-      this.source.on("data", (chunk: Buffer) => {
-        const out = this.options.transform(chunk);
-        if (Array.isArray(out)) {
-          // The pieces of one upstream chunk go out as one chunk: one write, not one each.
-          const pieces = out.filter((b) => b.length > 0);
-          if (pieces.length > 0) queue.push(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
-        } else if (out.length > 0) queue.push(out);
-        if (queue.length > 0) this.source.pause();
-        wake?.();
-      });
-      this.source.once("end", () => {
-        for (const b of this.options.flush()) if (b.length > 0) queue.push(b);
-        done = "end";
-        wake?.();
-      });
       this.onFailure = () => {
         done = this.failure;
         wake?.();
       };
-      if (this.failure) done = this.failure;
+      if (this.failure) {
+        done = this.failure;
+        return;
+      }
+      this.source.read({
+        data: (chunk) => {
+          const out = this.options.transform(chunk);
+          if (Array.isArray(out)) {
+            // The pieces of one upstream chunk go out as one chunk: one write, not one each.
+            const pieces = out.filter((b) => b.length > 0);
+            if (pieces.length > 0) queue.push(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
+          } else if (out.length > 0) queue.push(out);
+          if (queue.length > 0) this.source.pause();
+          wake?.();
+        },
+        end: () => {
+          for (const b of this.options.flush()) if (b.length > 0) queue.push(b);
+          done = "end";
+          wake?.();
+        },
+        error: (err) => this.fail(err),
+      });
     };
     return new ReadableStream<Uint8Array>(
       {
@@ -108,7 +116,9 @@ export class Answer {
               controller.error(done);
               return;
             }
+            // Resuming may hand over queued chunks (or the end) at once, before anything waits.
             this.source.resume();
+            if (queue.length > 0 || done) continue;
             await new Promise<void>((r) => (wake = r));
             wake = null;
           }
@@ -130,35 +140,39 @@ export class Answer {
     res.writeHead(status, headers);
     // A stream's headers go out at once, so the client sees the status before a first event
     // that is slow to come; when it is already here they go out with it, in one write.
-    if (this.source.readableLength === 0 && /event-stream|ndjson/.test(headers["content-type"] ?? "")) res.flushHeaders();
+    if (this.source.pendingBytes === 0 && /event-stream|ndjson/.test(headers["content-type"] ?? "")) res.flushHeaders();
     for (const b of this.options.prefix ?? []) res.write(b);
     const source = this.source;
-    const onData = (chunk: Buffer) => {
-      const out = this.options.transform(chunk);
-      let ok = true;
-      if (Array.isArray(out)) {
-        // Several pieces of one upstream chunk leave in one write (writev), not one each.
-        res.cork();
-        for (const b of out) if (b.length > 0) ok = res.write(b) && ok;
-        res.uncork();
-      } else if (out.length > 0) ok = res.write(out);
-      if (!ok) source.pause();
-    };
-    const onDrain = () => source.resume();
-    source.on("data", onData);
-    res.on("drain", onDrain);
-    source.once("end", () => {
-      for (const b of this.options.flush()) if (b.length > 0) res.write(b);
-      res.end();
-      this.end("complete");
-    });
     this.onFailure = () => res.destroy();
-    if (this.failure) res.destroy();
     res.once("close", () => {
       if (!res.writableFinished) {
         this.end("cancelled");
         source.destroy();
       }
+    });
+    if (this.failure) {
+      res.destroy();
+      return;
+    }
+    res.on("drain", () => source.resume());
+    source.read({
+      data: (chunk) => {
+        const out = this.options.transform(chunk);
+        let ok = true;
+        if (Array.isArray(out)) {
+          // Several pieces of one upstream chunk leave in one write (writev), not one each.
+          res.cork();
+          for (const b of out) if (b.length > 0) ok = res.write(b) && ok;
+          res.uncork();
+        } else if (out.length > 0) ok = res.write(out);
+        if (!ok) source.pause();
+      },
+      end: () => {
+        for (const b of this.options.flush()) if (b.length > 0) res.write(b);
+        res.end();
+        this.end("complete");
+      },
+      error: (err) => this.fail(err),
     });
   }
 }

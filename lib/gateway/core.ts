@@ -15,6 +15,7 @@ import { lookupKey, lookupProvider, type GatewayKey, type UpstreamProvider } fro
 import { costOf } from "./pricing";
 import { redactText, StreamRedactor } from "./redaction";
 import { addMembers } from "./request-body";
+import { callUpstream, type UpstreamBody, type UpstreamHead } from "./upstream-call";
 import { NdjsonUsageReader, SseUsageReader } from "./stream-usage";
 
 /**
@@ -221,18 +222,21 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
   // ——— upstream ———
   const headers = forwardedHeaders(req, apiType, secret);
   for (const [name, value] of Object.entries(apiType.authHeaders(provider))) headers[name] = value;
-  let upstream: Dispatcher.ResponseData;
+  let upstream: UpstreamHead;
   try {
-    upstream = await agent().request({
-      ...originAndPath(upstreamUrl),
-      method: req.method as Dispatcher.HttpMethod,
-      headers,
-      body,
+    upstream = await callUpstream(
+      agent(),
+      {
+        ...originAndPath(upstreamUrl),
+        method: req.method as Dispatcher.HttpMethod,
+        headers,
+        body,
+        headersTimeout: config.ttfbTimeoutMs,
+        // Streams may pause between events (reasoning models think for minutes).
+        bodyTimeout: 600_000,
+      },
       signal,
-      headersTimeout: config.ttfbTimeoutMs,
-      // Streams may pause between events (reasoning models think for minutes).
-      bodyTimeout: 600_000,
-    });
+    );
   } catch (err) {
     if (signal.aborted) return disconnected(call, "before_answer");
     if (err instanceof undiciErrors.HeadersTimeoutError) {
@@ -271,7 +275,7 @@ function countUsageOnceRowsAreWritten(): void {
 countUsageOnceRowsAreWritten();
 
 /** The upstream's answer, passed through while usage is read; the log row is written when it ends. */
-async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInjected: boolean, signal: CallSignal): Promise<CallReply> {
+async function answer(call: Call, upstream: UpstreamHead, usageInjected: boolean, signal: CallSignal): Promise<CallReply> {
   const provider = call.provider!;
   const apiType = call.module!;
   const secrets = secretsOf(provider);
@@ -285,22 +289,8 @@ async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInject
   if (status >= 400) {
     // Read the start of an error body: to explain it (Cloudflare's codes), redact it whole
     // (a key split across chunks is still caught) and keep an excerpt for the log.
-    const prefix: Buffer[] = [];
-    let size = 0;
-    let complete = true;
-    try {
-      // destroyOnReturn: false — stopping early must leave the rest of the body readable.
-      for await (const chunk of (upstream.body as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-        prefix.push(chunk);
-        size += chunk.length;
-        if (size > ERROR_BODY_LIMIT) {
-          complete = false;
-          break;
-        }
-      }
-    } catch {
-      if (signal.aborted) return disconnected(call, "during_answer");
-    }
+    const { prefix, complete, failed } = await readPrefix(upstream.body, ERROR_BODY_LIMIT);
+    if (failed && signal.aborted) return disconnected(call, "during_answer");
     const text = Buffer.concat(prefix).toString("utf8");
     const excerpt = redactText(text.slice(0, EXCERPT_CHARS), secrets);
     if (complete) {
@@ -312,7 +302,7 @@ async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInject
     }
     // A long error body: the read prefix, then the rest, redacted with hold-back.
     const redactor = new StreamRedactor(secrets, true);
-    const rest = new Answer(upstream.body as Readable, {
+    const rest = new Answer(upstream.body, {
       cancelled: () => signal.aborted,
       prefix: prefix.map((c) => redactor.push(c)),
       transform: (chunk) => redactor.push(chunk),
@@ -353,11 +343,41 @@ async function answer(call: Call, upstream: Dispatcher.ResponseData, usageInject
 
   const onEnd = (how: AnswerEnd) => logCall(call, { status, outcome: endOutcome(how, "success"), errorCode: endCode(how, null), excerpt: null, usage, stream: isSse || isNdjson });
   if (NULL_BODY_STATUSES.has(status)) {
-    (upstream.body as Readable).resume();
+    upstream.body.discard();
     onEnd("complete");
     return { status, headers: outHeaders, body: null };
   }
-  return { status, headers: outHeaders, body: new Answer(upstream.body as Readable, { transform: redacting, flush, onEnd, cancelled: () => signal.aborted }) };
+  return { status, headers: outHeaders, body: new Answer(upstream.body, { transform: redacting, flush, onEnd, cancelled: () => signal.aborted }) };
+}
+
+/**
+ * Reads an answer's body up to a little past `limit` bytes (or to its end), then pauses it:
+ * the rest stays readable. `failed`: the body broke off (what came before is kept).
+ */
+function readPrefix(body: UpstreamBody, limit: number): Promise<{ prefix: Buffer[]; complete: boolean; failed: boolean }> {
+  return new Promise((resolve) => {
+    const prefix: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (complete: boolean, failed: boolean) => {
+      if (settled) return;
+      settled = true;
+      resolve({ prefix, complete, failed });
+    };
+    body.read({
+      data: (chunk) => {
+        if (settled) return;
+        prefix.push(chunk);
+        size += chunk.length;
+        if (size > limit) {
+          body.pause();
+          settle(false, false);
+        }
+      },
+      end: () => settle(true, false),
+      error: () => settle(true, true),
+    });
+  });
 }
 
 function endOutcome(how: AnswerEnd, complete: RequestOutcome): RequestOutcome {
