@@ -34,7 +34,8 @@ import { NdjsonUsageReader, SseUsageReader } from "./stream-usage";
  * 3. the body is read up to `GATEHOUSE_GATEWAY_MAX_BODY_MB` (413 past it) and, when the API
  *    type wants to, rewritten (`prepareRequestBody`: usage injection for streams that did
  *    not ask for usage); it goes upstream with a `Content-Length`;
- * 4. upstream through one pooled undici `Agent`; no status line and headers within
+ * 4. upstream through one pooled undici `Agent` (`dispatch` with a handler of our own,
+ *    lib/gateway/upstream-call.ts); no status line and headers within
  *    `GATEHOUSE_GATEWAY_TTFB_SECONDS` → 504 `upstream_timeout`;
  * 5. the answer streams back unbuffered while usage is read from it (JSON of any size,
  *    SSE, NDJSON) and the provider's real secrets are redacted; a usage-only event the
@@ -61,11 +62,11 @@ export interface IncomingCall {
   forEachHeader(fn: (name: string, value: string) => void): void;
   /** The body: a Node stream (the listener) or a web stream (Fetch); null when none. */
   body: Readable | ReadableStream<Uint8Array> | null;
-  /** Aborted when the client goes away (an AbortSignal, or an EventEmitter emitting `abort`: undici takes both). */
+  /** Aborted when the client goes away (an AbortSignal, or an EventEmitter emitting `abort`: lib/gateway/upstream-call.ts takes both). */
   signal: CallSignal;
 }
 
-/** `aborted` plus what undici's `request({ signal })` listens to (EventTarget or EventEmitter). */
+/** `aborted` plus an `abort` event to listen to (EventTarget or EventEmitter). */
 export type CallSignal = AbortSignal | (EventEmitter & { readonly aborted: boolean });
 
 /** What the core answers: status, headers (lower-case names) and a body — an upstream answer streaming through, text of the gateway's own, or none. */
@@ -577,7 +578,7 @@ function responseHeaders(upstream: Record<string, string | string[] | undefined>
 }
 
 /**
- * An upstream URL as undici's `Dispatcher.request` takes it: origin and path apart, so no
+ * An upstream URL as undici's `Dispatcher.dispatch` takes it: origin and path apart, so no
  * URL is parsed per call. The URL is built from a validated base URL and an already
  * normalised client path; anything outside plain URL characters still goes through the
  * WHATWG parser.

@@ -29,7 +29,7 @@ export function gatewayNodeHandler(): (req: http.IncomingMessage, res: http.Serv
   };
 }
 
-/** undici's `request({ signal })` listens to an EventEmitter's `abort` as to an AbortSignal's; this one costs an object. */
+/** The client-gone signal: an EventEmitter's `abort` serves as an AbortSignal's (lib/gateway/upstream-call.ts takes both), for the cost of one object. */
 class ClientGone extends EventEmitter {
   aborted = false;
 
