@@ -222,7 +222,8 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
 
   // ——— upstream ———
   const headers = forwardedHeaders(req, apiType, secret);
-  for (const [name, value] of Object.entries(apiType.authHeaders(provider))) headers[name] = value;
+  const auth = apiType.authHeaders(provider);
+  for (const name in auth) headers[name] = auth[name]!;
   let upstream: UpstreamHead;
   try {
     upstream = await callUpstream(

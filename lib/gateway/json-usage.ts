@@ -31,6 +31,8 @@ const NESTED_STOP = /["{}[\]]/g;
 
 type Phase = "start" | "key" | "colon" | "value" | "done";
 
+const WANTED_SETS = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 /**
  * Collects the wanted top-level values of one JSON object fed in pieces.
  *
@@ -58,7 +60,10 @@ export class JsonUsageReader {
   private broken = false;
 
   constructor(wanted: readonly string[]) {
-    this.wanted = new Set(wanted);
+    // One Set per API type's key list, not one per answer.
+    let set = WANTED_SETS.get(wanted);
+    if (!set) WANTED_SETS.set(wanted, (set = new Set(wanted)));
+    this.wanted = set;
   }
 
   /** Feeds the next piece of the body. Never throws. */
@@ -83,7 +88,8 @@ export class JsonUsageReader {
     if (!this.scanning) {
       if (this.keptBytes === 0) return {};
       try {
-        const parsed: unknown = JSON.parse(Buffer.concat(this.kept, this.keptBytes).toString("utf8"));
+        const body = this.kept.length === 1 ? this.kept[0]! : Buffer.concat(this.kept, this.keptBytes);
+        const parsed: unknown = JSON.parse(body.toString("utf8"));
         if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return {};
         const out: Record<string, unknown> = {};
         for (const key of this.wanted) if (Object.hasOwn(parsed, key)) out[key] = (parsed as Record<string, unknown>)[key];
