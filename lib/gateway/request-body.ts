@@ -6,7 +6,8 @@
  * `body` must be the bytes of a JSON object (RFC 8259 allows whitespace before it) that
  * has none of `members`' names — JSON objects should not repeat a name, and readers
  * disagree about which repeat wins. Returns null when `body` does not start with `{`
- * (then re-serialise instead).
+ * (then re-serialise instead). The members' bytes are made once per `members` object: pass
+ * a constant.
  *
  *   addMembers(Buffer.from('{"model":"m","stream":true}'), { stream_options: { include_usage: true } })
  *   // → '{"stream_options":{"include_usage":true},"model":"m","stream":true}'
@@ -18,10 +19,23 @@ export function addMembers(body: Buffer, members: Readonly<Record<string, unknow
   let next = open + 1;
   while (next < body.length && isJsonSpace(body[next]!)) next++;
   const empty = body[next] === CLOSE_BRACE;
-  // `{"a":1,"b":2}` → `"a":1,"b":2`: the members as JSON, without their braces.
-  const added = JSON.stringify(members).slice(1, -1);
-  if (added === "") return body;
-  return Buffer.concat([body.subarray(0, open + 1), Buffer.from(empty ? added : `${added},`), body.subarray(open + 1)]);
+  const added = membersBytes(members);
+  if (added.alone.length === 0) return body;
+  return Buffer.concat([body.subarray(0, open + 1), empty ? added.alone : added.beforeMore, body.subarray(open + 1)]);
+}
+
+// The members' bytes, made once per members object (API types pass constants).
+const MEMBERS_BYTES = new WeakMap<object, { alone: Buffer; beforeMore: Buffer }>();
+
+function membersBytes(members: Readonly<Record<string, unknown>>): { alone: Buffer; beforeMore: Buffer } {
+  let bytes = MEMBERS_BYTES.get(members);
+  if (!bytes) {
+    // `{"a":1,"b":2}` → `"a":1,"b":2`: the members as JSON, without their braces.
+    const text = JSON.stringify(members).slice(1, -1);
+    bytes = { alone: Buffer.from(text), beforeMore: Buffer.from(text === "" ? "" : `${text},`) };
+    MEMBERS_BYTES.set(members, bytes);
+  }
+  return bytes;
 }
 
 const OPEN_BRACE = 0x7b;
