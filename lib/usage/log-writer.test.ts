@@ -1,7 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { requestLogs } from "@/lib/db/schema";
+import { requestLogs, virtualKeys } from "@/lib/db/schema";
+import { createKey } from "@/lib/keys/queries";
+import { createUser } from "@/lib/users/queries";
 import { BATCH_ROWS, enqueueRequestLog, flushRequestLogs, onRequestLogsWritten, pendingRequestLogs } from "./log-writer";
 import type { RequestRecord } from "./queries";
 
@@ -67,5 +70,25 @@ describe("the request-log writer", () => {
     enqueueRequestLog(row("counted", 2));
     await flushRequestLogs();
     expect(counted).toEqual(["m\u00001", "m\u00002"]);
+  });
+
+  it("marks a key used when its first row is written, then at most once a minute", async () => {
+    const user = await createUser({ username: `used-${randomUUID().slice(0, 8)}`, password: "password123" });
+    const { key } = await createKey({ actor: { userId: user.id, role: "user" }, input: { name: "used" } });
+    const db = await getDb();
+    const lastUsed = async () => (await db.select({ at: virtualKeys.lastUsedAt }).from(virtualKeys).where(eq(virtualKeys.id, key.id)))[0]!.at;
+    expect(await lastUsed()).toBeNull();
+
+    enqueueRequestLog({ ...row("used", 1), virtualKeyId: key.id, userId: user.id });
+    await flushRequestLogs();
+    const first = await lastUsed();
+    expect(first).toBeInstanceOf(Date);
+    expect(Math.abs(first!.getTime() - Date.now())).toBeLessThan(60_000);
+
+    // Within the minute a later batch does not write the mark again (not even a guarded UPDATE).
+    await db.update(virtualKeys).set({ lastUsedAt: null }).where(eq(virtualKeys.id, key.id));
+    enqueueRequestLog({ ...row("used", 2), virtualKeyId: key.id, userId: user.id });
+    await flushRequestLogs();
+    expect(await lastUsed()).toBeNull();
   });
 });

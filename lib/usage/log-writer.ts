@@ -22,6 +22,8 @@ import { recordRequests, type RequestRecord } from "./queries";
 export const BATCH_ROWS = 200;
 export const FLUSH_DELAY_MS = 100;
 export const MAX_RETRY_DELAY_MS = 5_000;
+/** A key's "last used" is marked at most this often per process (ms). */
+export const KEY_USED_INTERVAL_MS = 60_000;
 
 /** Called with each batch once it is written (spend limits count usage here). */
 export type RowsWrittenListener = (rows: readonly RequestRecord[]) => void | Promise<void>;
@@ -32,6 +34,8 @@ class LogWriter {
   private flushing: Promise<void> | null = null;
   private retryDelayMs = 0;
   private readonly listeners: RowsWrittenListener[] = [];
+  /** When this process last marked each virtual key used (ms since the epoch). */
+  private readonly markedUsed = new Map<string, number>();
   /** Follow-up work of written batches still running (listeners, last-used marks). */
   private readonly followUps = new Set<Promise<unknown>>();
 
@@ -108,7 +112,7 @@ class LogWriter {
   }
 
   private afterWrite(batch: readonly RequestRecord[]): void {
-    const keys = [...new Set(batch.map((r) => r.virtualKeyId).filter((id): id is string => id !== null))];
+    const keys = this.keysToMarkUsed(batch);
     if (keys.length > 0) this.followUp(touchKeysUsed({ ids: keys }).catch((err) => log.warn("could not mark keys used", { error: (err as Error)?.message ?? String(err) })));
     for (const listener of this.listeners) {
       try {
@@ -117,6 +121,26 @@ class LogWriter {
         log.error("request log listener failed", { error: (err as Error)?.message ?? String(err) });
       }
     }
+  }
+
+  /**
+   * The batch's virtual keys this process has not marked used within
+   * {@link KEY_USED_INTERVAL_MS} (the mark is per minute: lib/keys/queries.ts
+   * `touchKeysUsed`, which guards it in SQL too, for other processes' marks).
+   */
+  private keysToMarkUsed(batch: readonly RequestRecord[]): string[] {
+    const now = Date.now();
+    const keys: string[] = [];
+    for (const row of batch) {
+      const id = row.virtualKeyId;
+      if (id === null || (this.markedUsed.get(id) ?? -Infinity) > now - KEY_USED_INTERVAL_MS) continue;
+      this.markedUsed.set(id, now);
+      keys.push(id);
+    }
+    if (this.markedUsed.size > 10_000) {
+      for (const [id, at] of this.markedUsed) if (at <= now - KEY_USED_INTERVAL_MS) this.markedUsed.delete(id);
+    }
+    return keys;
   }
 
   /** Tracks a batch's follow-up until it settles (it never rejects: errors are logged). */
