@@ -54,23 +54,17 @@ export interface RequestRecord {
 const clean = (s: string, max: number) => s.replace(/\u0000/g, "").slice(0, max).toWellFormed();
 
 function toRow(record: RequestRecord): Record<string, string | number | boolean> {
-  const cost = record.costUsd !== null && Number.isFinite(record.costUsd) && record.costUsd < 1e6 ? record.costUsd.toFixed(8) : null;
-  const cleaned: Record<(typeof COLUMNS)[number][0], string | number | boolean | null | undefined> = {
-    ...record,
-    providerKey: clean(record.providerKey, 200),
-    method: clean(record.method, 20),
-    path: clean(record.path, 500),
-    model: record.model === null ? null : clean(record.model, 200),
-    costUsd: cost,
-    errorExcerpt: record.errorExcerpt === null ? null : clean(record.errorExcerpt, 500),
-    errorCode: record.errorCode === null ? null : clean(record.errorCode, 100),
-    limitRefused: record.limitRefused ? clean(record.limitRefused, 100) : null,
-  };
   // Keyed by the column's short name, nulls left out (json_to_recordset reads a missing key as null).
   const row: Record<string, string | number | boolean> = {};
-  for (const [property, , , short] of COLUMNS) {
-    const value = cleaned[property];
-    if (value !== null && value !== undefined) row[short] = value;
+  for (const [property, , , short, max] of COLUMNS) {
+    const value = record[property];
+    if (value === null || value === undefined) continue;
+    if (property === "costUsd") {
+      const cost = value as number;
+      if (Number.isFinite(cost) && cost < 1e6) row[short] = cost.toFixed(8);
+    } else if (max > 0) {
+      if (value !== "" || property !== "limitRefused") row[short] = clean(value as string, max);
+    } else row[short] = value;
   }
   return row;
 }
@@ -115,32 +109,33 @@ export async function detachRequestLogs(db: Db | Tx, of: { userId: string } | { 
   }
 }
 
-// request_logs' columns as a log row fills them: [property, column, SQL type, JSON key].
+// request_logs' columns as a log row fills them: [property, column, SQL type, JSON key,
+// longest text kept (characters; 0: not text from outside)].
 // In the JSON each row is keyed by the short name and leaves nulls out: under half the
 // bytes of property names and nulls for the driver to write and PostgreSQL to parse.
 const COLUMNS = [
-  ["virtualKeyId", "virtual_key_id", "uuid", "a"],
-  ["userId", "user_id", "uuid", "b"],
-  ["providerId", "provider_id", "uuid", "c"],
-  ["providerKey", "provider_key", "text", "d"],
-  ["method", "method", "text", "e"],
-  ["path", "path", "text", "f"],
-  ["model", "model", "text", "g"],
-  ["stream", "stream", "boolean", "h"],
-  ["status", "status", "integer", "i"],
-  ["promptTokens", "prompt_tokens", "integer", "j"],
-  ["completionTokens", "completion_tokens", "integer", "k"],
-  ["cachedTokens", "cached_tokens", "integer", "l"],
-  ["cacheWriteTokens", "cache_write_tokens", "integer", "m"],
-  ["reasoningTokens", "reasoning_tokens", "integer", "n"],
-  ["costUsd", "cost_usd", "numeric(14,8)", "o"],
-  ["latencyMs", "latency_ms", "integer", "p"],
-  ["ttfbMs", "ttfb_ms", "integer", "q"],
-  ["errorExcerpt", "error_excerpt", "text", "r"],
-  ["outcome", "outcome", "text", "s"],
-  ["errorCode", "error_code", "text", "t"],
-  ["limitRefused", "limit_refused", "text", "u"],
-] as const satisfies readonly (readonly [keyof RequestRecord, string, string, string])[];
+  ["virtualKeyId", "virtual_key_id", "uuid", "a", 0],
+  ["userId", "user_id", "uuid", "b", 0],
+  ["providerId", "provider_id", "uuid", "c", 0],
+  ["providerKey", "provider_key", "text", "d", 200],
+  ["method", "method", "text", "e", 20],
+  ["path", "path", "text", "f", 500],
+  ["model", "model", "text", "g", 200],
+  ["stream", "stream", "boolean", "h", 0],
+  ["status", "status", "integer", "i", 0],
+  ["promptTokens", "prompt_tokens", "integer", "j", 0],
+  ["completionTokens", "completion_tokens", "integer", "k", 0],
+  ["cachedTokens", "cached_tokens", "integer", "l", 0],
+  ["cacheWriteTokens", "cache_write_tokens", "integer", "m", 0],
+  ["reasoningTokens", "reasoning_tokens", "integer", "n", 0],
+  ["costUsd", "cost_usd", "numeric(14,8)", "o", 0],
+  ["latencyMs", "latency_ms", "integer", "p", 0],
+  ["ttfbMs", "ttfb_ms", "integer", "q", 0],
+  ["errorExcerpt", "error_excerpt", "text", "r", 500],
+  ["outcome", "outcome", "text", "s", 0],
+  ["errorCode", "error_code", "text", "t", 100],
+  ["limitRefused", "limit_refused", "text", "u", 100],
+] as const satisfies readonly (readonly [keyof RequestRecord, string, string, string, number])[];
 const INSERT_COLUMNS = COLUMNS.map(([, column]) => column).join(", ");
 const SELECT_LIST = COLUMNS.map(([, , , short]) => short).join(", ");
 const RECORDSET_TYPES = COLUMNS.map(([, , type, short]) => `${short} ${type}`).join(", ");
