@@ -1,4 +1,3 @@
-import type { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
 import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
 import { getConfig } from "@/lib/config";
@@ -15,7 +14,7 @@ import { lookupKey, lookupProvider, type GatewayKey, type UpstreamProvider } fro
 import { costOf } from "./pricing";
 import { redactText, StreamRedactor } from "./redaction";
 import { addMembers } from "./request-body";
-import { callUpstream, type UpstreamBody, type UpstreamHead } from "./upstream-call";
+import { callUpstream, type CallSignal, type UpstreamBody, type UpstreamHead } from "./upstream-call";
 import { NdjsonUsageReader, SseUsageReader } from "./stream-usage";
 
 /**
@@ -66,8 +65,6 @@ export interface IncomingCall {
   signal: CallSignal;
 }
 
-/** `aborted` plus an `abort` event to listen to (EventTarget or EventEmitter). */
-export type CallSignal = AbortSignal | (EventEmitter & { readonly aborted: boolean });
 
 /** What the core answers: status, headers (lower-case names) and a body — an upstream answer streaming through, text of the gateway's own, or none. */
 export interface CallReply {

@@ -1,3 +1,4 @@
+import type { EventEmitter } from "node:events";
 import type { Dispatcher } from "undici";
 
 /**
@@ -29,8 +30,8 @@ export interface BodySink {
   error(err: Error): void;
 }
 
-/** `aborted` plus an `abort` event (an AbortSignal, or an EventEmitter). */
-type AbortSource = { readonly aborted: boolean } & ({ addEventListener(type: "abort", fn: () => void): void; removeEventListener(type: "abort", fn: () => void): void } | { once(event: "abort", fn: () => void): unknown; removeListener(event: "abort", fn: () => void): unknown });
+/** The client-gone signal of a gateway call: `aborted` plus an `abort` event (an AbortSignal, or an EventEmitter). */
+export type CallSignal = AbortSignal | (EventEmitter & { readonly aborted: boolean });
 
 /**
  * Sends one request upstream; resolves with the head when the status line and headers are
@@ -38,7 +39,7 @@ type AbortSource = { readonly aborted: boolean } & ({ addEventListener(type: "ab
  * `HeadersTimeoutError`, the client's `signal` aborted first → `Error("aborted")`).
  * `opts` are `Dispatcher.dispatch` options (origin, path, method, headers, body, timeouts in ms).
  */
-export function callUpstream(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AbortSource): Promise<UpstreamHead> {
+export function callUpstream(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: CallSignal): Promise<UpstreamHead> {
   return new Promise((resolve, reject) => {
     const handler = new UpstreamHandler(resolve, reject, signal);
     if (signal.aborted) {
@@ -62,7 +63,7 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
   constructor(
     private readonly resolve: (head: UpstreamHead) => void,
     private readonly reject: (err: Error) => void,
-    private readonly signal: AbortSource,
+    private readonly signal: CallSignal,
   ) {}
 
   /** The client leaving before the head arrives aborts the call (afterwards the body's reader handles it). */

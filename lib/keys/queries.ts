@@ -210,6 +210,9 @@ export async function getActiveKeyBySecret({ secret }: { secret: string }): Prom
   return { id: row.id, userId: row.userId, allowedProviders: row.allowedProviders, expiresAt: row.expiresAt };
 }
 
+/** How often a key's "last used" is written at most (ms): its precision, on every process. */
+export const KEY_USED_INTERVAL_MS = 60_000;
+
 /** Marks a key used, at most once a minute per key (guarded in SQL, so replicas agree). */
 export async function touchKeyUsed({ id }: { id: string }): Promise<void> {
   await touchKeysUsed({ ids: [id] });
@@ -219,7 +222,7 @@ export async function touchKeyUsed({ id }: { id: string }): Promise<void> {
 export async function touchKeysUsed({ ids }: { ids: readonly string[] }): Promise<void> {
   if (ids.length === 0) return;
   const db = await getDb();
-  const cutoff = new Date(Date.now() - 60_000);
+  const cutoff = new Date(Date.now() - KEY_USED_INTERVAL_MS);
   await db
     .update(virtualKeys)
     .set({ lastUsedAt: new Date() })

@@ -1,4 +1,4 @@
-import { touchKeysUsed } from "@/lib/keys/queries";
+import { KEY_USED_INTERVAL_MS, touchKeysUsed } from "@/lib/keys/queries";
 import { onShutdown } from "@/lib/lifecycle";
 import { log } from "@/lib/log";
 import { recordRequests, type RequestRecord } from "./queries";
@@ -22,8 +22,6 @@ import { recordRequests, type RequestRecord } from "./queries";
 export const BATCH_ROWS = 200;
 export const FLUSH_DELAY_MS = 100;
 export const MAX_RETRY_DELAY_MS = 5_000;
-/** A key's "last used" is marked at most this often per process (ms). */
-export const KEY_USED_INTERVAL_MS = 60_000;
 
 /** Called with each batch once it is written (spend limits count usage here). */
 export type RowsWrittenListener = (rows: readonly RequestRecord[]) => void | Promise<void>;
