@@ -1,5 +1,5 @@
 import { eq, or, sql } from "drizzle-orm";
-import { getDb } from "@/lib/db/client";
+import { executePrepared, getDb } from "@/lib/db/client";
 import { spendCounters, spendLimits } from "@/lib/db/schema";
 import { minuteStart, periodEnd, periodStart, secondsUntil, type BudgetPeriod } from "./periods";
 import type { Limits } from "./schemas";
@@ -190,24 +190,26 @@ export async function recordCallUsage({
   const w = windows(now);
   const values = { ...w, minuteRequests: 0, minuteTokens: t, dayCostUsd: c, weekCostUsd: c, monthCostUsd: c };
   const db = await getDb();
-  await db
-    .insert(spendCounters)
-    .values([
-      { subject: subjectKey("key", keyId), ...values },
-      { subject: subjectKey("user", userId), ...values },
-    ])
-    .onConflictDoUpdate({
-      target: spendCounters.subject,
-      set: {
-        minuteTokens: rolled("minute_start", "minute_tokens", true),
-        minuteRequests: sql`case when ${excluded("minute_start")} <= ${current("minute_start")} then ${current("minute_requests")} else 0 end`,
-        minuteStart: later("minute_start"),
-        dayCostUsd: rolled("day_start", "day_cost_usd", true),
-        dayStart: later("day_start"),
-        weekCostUsd: rolled("week_start", "week_cost_usd", true),
-        weekStart: later("week_start"),
-        monthCostUsd: rolled("month_start", "month_cost_usd", true),
-        monthStart: later("month_start"),
-      },
-    });
+  await executePrepared(
+    db
+      .insert(spendCounters)
+      .values([
+        { subject: subjectKey("key", keyId), ...values },
+        { subject: subjectKey("user", userId), ...values },
+      ])
+      .onConflictDoUpdate({
+        target: spendCounters.subject,
+        set: {
+          minuteTokens: rolled("minute_start", "minute_tokens", true),
+          minuteRequests: sql`case when ${excluded("minute_start")} <= ${current("minute_start")} then ${current("minute_requests")} else 0 end`,
+          minuteStart: later("minute_start"),
+          dayCostUsd: rolled("day_start", "day_cost_usd", true),
+          dayStart: later("day_start"),
+          weekCostUsd: rolled("week_start", "week_cost_usd", true),
+          weekStart: later("week_start"),
+          monthCostUsd: rolled("month_start", "month_cost_usd", true),
+          monthStart: later("month_start"),
+        },
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { asUuid } from "@/lib/db/ids";
-import { getDb, type Db } from "@/lib/db/client";
+import { executePrepared, type Db } from "@/lib/db/client";
 import { requestLogs } from "@/lib/db/schema";
 
 /**
@@ -85,9 +85,8 @@ export async function recordRequest(record: RequestRecord): Promise<void> {
  */
 export async function recordRequests(records: readonly RequestRecord[]): Promise<void> {
   if (records.length === 0) return;
-  const db = await getDb();
   const rows = JSON.stringify(records.map(toRow));
-  await db.execute(sql`
+  await executePrepared(sql`
     insert into request_logs (${sql.raw(INSERT_COLUMNS)})
     select ${sql.raw(SELECT_LIST)} from json_to_recordset(${rows}::json) as r(${sql.raw(RECORDSET_TYPES)})`);
 }
