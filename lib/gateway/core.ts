@@ -221,12 +221,16 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
   const headers = forwardedHeaders(req, apiType, secret);
   const auth = apiType.authHeaders(provider);
   for (const name in auth) headers[name] = auth[name]!;
+  // Named properties, not a spread: undici's dispatch destructures these options, and a
+  // spread-built object made that the costliest line of a call (~5 µs; bench:gateway A/B).
+  const { origin, path } = originAndPath(upstreamUrl);
   let upstream: UpstreamHead;
   try {
     upstream = await callUpstream(
       agent(),
       {
-        ...originAndPath(upstreamUrl),
+        origin,
+        path,
         method: req.method as Dispatcher.HttpMethod,
         headers,
         body,
