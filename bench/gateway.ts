@@ -20,7 +20,8 @@
  * /proc, and PostgreSQL's CPU µs per request meanwhile — the request log's cost), latency
  * at one connection (sequential calls on one keep-alive connection, p50), and time to the
  * first streamed event (the upstream holds the rest back 20 ms; p50).
- * Then the issue's targets as ratios of figures from this same run.
+ * Then the issue's targets as ratios from this same run: for throughput, the median over
+ * rounds of each round's ratio, the two contenders measured back to back.
  *
  * Needs `npm run build` (server.js and gateway.js) and PostgreSQL for Gatehouse's two
  * processes (TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres).
@@ -296,15 +297,20 @@ async function main(): Promise<void> {
       if (want("gh-alone")) contenders.push({ name: "gh-alone", url: `http://127.0.0.1:${gwPort}/gateway/bench/v1/chat/completions`, headers, pid: alone.pid! });
     }
 
+    // Each ratio's two contenders are measured back to back (floor, standalone, app's server;
+    // bare Next route, Next mount), so drift in the machine's load between them stays small.
+    const ORDER = ["direct", "floor", "gh-alone", "gh-server", "next-floor", "gh-route", "portkey"];
+    contenders.sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
     console.log(`bench: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; ${CONNECTIONS} connections, ${SECONDS} s per load`);
     const hold = Number(process.env.BENCH_HOLD_SECONDS ?? 0);
     if (hold > 0) {
       for (const c of contenders) console.log(`bench: ${c.name} pid ${c.pid ?? "—"} ${c.url} ${JSON.stringify(c.headers)}`);
       await new Promise((r) => setTimeout(r, hold * 1000));
     }
-    // Rounds: every contender is measured once per round, in turn, and its median round is
-    // reported — drift on a shared machine (another process waking up) then hits every
-    // contender alike instead of whichever ran at that moment.
+    // Rounds: every contender is measured once per round, in turn (the order reversed every
+    // other round, so neither of a pair always goes first), and its median round is reported;
+    // ratios are the median of each round's ratio between loads taken back to back — drift on
+    // a shared machine (another process waking up) then hits both sides of a ratio alike.
     const results = new Map<string, { plain: Load; streamed: Load; latency: number; firstEvent: number }>();
     const rounds = new Map<string, { plain: Load[]; streamed: Load[] }>();
     for (const c of contenders) {
@@ -313,7 +319,7 @@ async function main(): Promise<void> {
     }
     for (let round = 1; round <= ROUNDS; round++) {
       process.stdout.write(`bench: round ${round}/${ROUNDS}:`);
-      for (const c of contenders) {
+      for (const c of round % 2 === 1 ? contenders : [...contenders].reverse()) {
         const r = rounds.get(c.name)!;
         r.plain.push(await load(c, false, SECONDS));
         r.streamed.push(await load(c, true, SECONDS));
@@ -335,6 +341,12 @@ async function main(): Promise<void> {
         `${name.padEnd(12)} | ${f(r.plain.rps).padStart(11)} ${f(r.plain.p50).padStart(4)} ${f(r.plain.p99).padStart(4)} ${f(r.plain.cpuPerReq).padStart(11)} | ${f(r.streamed.rps).padStart(14)} ${f(r.streamed.p50).padStart(4)} ${f(r.streamed.p99).padStart(4)} ${f(r.streamed.cpuPerReq).padStart(11)} | ${f(r.latency, 3).padStart(9)} | ${f(r.firstEvent, 2).padStart(12)} | ${f(r.plain.dbPerReq).padStart(9)} | ${r.plain.errors + r.streamed.errors}`,
       );
     }
+    /** Median over rounds of `a`'s req/s / `b`'s req/s in the same round (loads taken back to back). */
+    const ratio = (a: string, b: string, kind: "plain" | "streamed"): number => {
+      const ra = rounds.get(a)![kind];
+      const rb = rounds.get(b)![kind];
+      return median(ra.map((load, i) => load.rps / rb[i]!.rps));
+    };
     const floor = results.get("floor");
     const nextFloor = results.get("next-floor");
     const alone = results.get("gh-alone");
@@ -344,14 +356,18 @@ async function main(): Promise<void> {
     const check = (label: string, value: number | undefined, target: string, ok: boolean | undefined) =>
       console.log(`${label.padEnd(58)} ${value === undefined ? "—" : value.toFixed(3).padStart(8)}  target ${target.padEnd(10)} ${ok === undefined ? "" : ok ? "met" : "NOT met"}`);
     if (floor && alone) {
-      check("standalone / floor, plain req/s", alone.plain.rps / floor.plain.rps, "≥ 0.60", alone.plain.rps / floor.plain.rps >= 0.6);
-      check("standalone / floor, streamed req/s", alone.streamed.rps / floor.streamed.rps, "≥ 0.60", alone.streamed.rps / floor.streamed.rps >= 0.6);
+      const plain = ratio("gh-alone", "floor", "plain");
+      const streamed = ratio("gh-alone", "floor", "streamed");
+      check("standalone / floor, plain req/s", plain, "≥ 0.60", plain >= 0.6);
+      check("standalone / floor, streamed req/s", streamed, "≥ 0.60", streamed >= 0.6);
       check("standalone − floor, one-connection latency (ms)", alone.latency - floor.latency, "≤ 0.5", alone.latency - floor.latency <= 0.5);
       check("standalone − floor, first streamed event (ms)", alone.firstEvent - floor.firstEvent, "≤ 1", alone.firstEvent - floor.firstEvent <= 1);
     }
     if (nextFloor && inNext) {
-      check("Next mount / bare Next route, plain req/s", inNext.plain.rps / nextFloor.plain.rps, "≥ 0.85", inNext.plain.rps / nextFloor.plain.rps >= 0.85);
-      check("Next mount / bare Next route, streamed req/s", inNext.streamed.rps / nextFloor.streamed.rps, "≥ 0.85", inNext.streamed.rps / nextFloor.streamed.rps >= 0.85);
+      const plain = ratio("gh-route", "next-floor", "plain");
+      const streamed = ratio("gh-route", "next-floor", "streamed");
+      check("Next mount / bare Next route, plain req/s", plain, "≥ 0.85", plain >= 0.85);
+      check("Next mount / bare Next route, streamed req/s", streamed, "≥ 0.85", streamed >= 0.85);
     }
     if (floor && inNext) {
       check("Next mount − floor, first streamed event (ms)", inNext.firstEvent - floor.firstEvent, "≤ 1", inNext.firstEvent - floor.firstEvent <= 1);
@@ -360,12 +376,14 @@ async function main(): Promise<void> {
     // The app's own server (npm start) answering /gateway before Next.js: the same process and
     // port as the app, at the standalone listener's cost.
     if (floor && server) {
-      check("app server (gateway before Next) / floor, plain req/s", server.plain.rps / floor.plain.rps, "≥ 0.60", server.plain.rps / floor.plain.rps >= 0.6);
-      check("app server (gateway before Next) / floor, streamed req/s", server.streamed.rps / floor.streamed.rps, "≥ 0.60", server.streamed.rps / floor.streamed.rps >= 0.6);
+      const plain = ratio("gh-server", "floor", "plain");
+      const streamed = ratio("gh-server", "floor", "streamed");
+      check("app server (gateway before Next) / floor, plain req/s", plain, "≥ 0.60", plain >= 0.6);
+      check("app server (gateway before Next) / floor, streamed req/s", streamed, "≥ 0.60", streamed >= 0.6);
       check("app server (gateway before Next) − floor, 1st event (ms)", server.firstEvent - floor.firstEvent, "≤ 1", server.firstEvent - floor.firstEvent <= 1);
       check("app server (gateway before Next) − floor, 1-conn latency (ms)", server.latency - floor.latency, "≤ 0.5", server.latency - floor.latency <= 0.5);
     }
-    if (nextFloor && server) check("app server (gateway before Next) / bare Next route, plain req/s", server.plain.rps / nextFloor.plain.rps, "(info)", undefined);
+    if (nextFloor && server) check("app server (gateway before Next) / bare Next route, plain req/s", ratio("gh-server", "next-floor", "plain"), "(info)", undefined);
     // What the mount adds over Next.js's own handling of a bare forwarding route.
     if (nextFloor && inNext) {
       check("Next mount − bare Next route, first streamed event (ms)", inNext.firstEvent - nextFloor.firstEvent, "(info)", undefined);
