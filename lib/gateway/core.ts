@@ -65,7 +65,6 @@ export interface IncomingCall {
   signal: CallSignal;
 }
 
-
 /** What the core answers: status, headers (lower-case names) and a body — an upstream answer streaming through, text of the gateway's own, or none. */
 export interface CallReply {
   status: number;

@@ -210,6 +210,6 @@ export async function recordCallUsage({
           monthCostUsd: rolled("month_start", "month_cost_usd", true),
           monthStart: later("month_start"),
         },
-    }),
+      }),
   );
 }
