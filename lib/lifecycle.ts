@@ -12,7 +12,7 @@ import { log } from "@/lib/log";
 type Hook = { name: string; order: number; run: () => Promise<void> | void };
 
 const HOOKS = Symbol.for("gatehouse.shutdownHooks");
-type Holder = { [HOOKS]?: { hooks: Hook[]; ran: Promise<void> | null; stopping?: boolean } };
+type Holder = { [HOOKS]?: { hooks: Hook[]; ran: Promise<void> | null; stopping?: boolean; cuttingOff?: boolean } };
 
 function state() {
   const holder = globalThis as Holder;
@@ -30,6 +30,20 @@ export function beginShutdown(): void {
 /** True once shutdown has begun (a signal arrived). */
 export function isShuttingDown(): boolean {
   return state().stopping === true;
+}
+
+/**
+ * Marks that the graceful stop's grace period is over and the server is closing the
+ * connections still open: from now on {@link isCuttingOff} is true, so a call that ends
+ * unfinished was cut by the stop, not left by its client.
+ */
+export function beginCuttingOff(): void {
+  state().cuttingOff = true;
+}
+
+/** True once the server has begun closing the connections the grace period left open. */
+export function isCuttingOff(): boolean {
+  return state().cuttingOff === true;
 }
 
 /**

@@ -266,6 +266,26 @@ for (const mount of ["server", "route", "standalone"] as const) {
       }
     });
 
+    test("the virtual key is taken from whichever credential header holds it, past stray credentials in the others", async () => {
+      const p = await provider();
+      const call = (headers: Record<string, string>, query = "") => fetch(`${origin()}/gateway/${p.key}/v1/models${query}`, { headers });
+      for (const [headers, query] of [
+        [{ authorization: "Bearer client-token", "api-key": "client-azure-key", "x-goog-api-key": p.secret }, ""],
+        [{ "x-api-key": "client-anthropic-key", "api-key": p.secret }, ""],
+        [{ authorization: "Bearer client-token", "x-api-key": "client-anthropic-key" }, `?key=${p.secret}`],
+      ] as const) {
+        const res = await call(headers, query);
+        expect(res.status, JSON.stringify(headers)).toBe(200);
+        const seen = upstream.recorded.filter((r) => r.path === "/v1/models").at(-1)!;
+        expect(seen.headers.authorization).toBe(`Bearer ${REAL_KEY}`);
+        expect(JSON.stringify(seen)).not.toContain(p.secret);
+      }
+      // With no Gatehouse key anywhere, the first credential sent is the one refused.
+      const res = await call({ authorization: "Bearer client-token", "x-goog-api-key": "client-google-key" });
+      expect(res.status).toBe(401);
+      expect((await res.json()).error.code).toBe("invalid_api_key");
+    });
+
     test("calls refused at the door are logged, with the key and user where known", async () => {
       const p = await provider();
       const other = await provider();

@@ -10,20 +10,23 @@ import { adminClient } from "../fixtures/gateway-setup";
 // SIGTERM while 50 streamed calls are in flight: the process stops accepting, lets the
 // answers finish, flushes every pending request-log row, and exits 0 — the app's server
 // answering /gateway itself, the same server through the Next.js route handler
-// (GATEHOUSE_GATEWAY_MOUNT=next), and the standalone listener.
+// (GATEHOUSE_GATEWAY_MOUNT=next), and the standalone listener. And when the calls outlast
+// the grace period: they are cut, and every one of them still has its row.
 
 const CALLS = 50;
 
 const MOUNTS = { server: "the app's server", route: "the app's server, Next.js route handler", standalone: "the standalone gateway" } as const;
-for (const mount of ["server", "route", "standalone"] as const) {
-  test(`SIGTERM to ${MOUNTS[mount]} while ${CALLS} calls stream: every call has its log row`, async () => {
+const CASES = (["server", "route", "standalone"] as const).flatMap((mount) => [false, true].map((cut) => [mount, cut] as const));
+for (const [mount, cut] of CASES) {
+  test(`SIGTERM to ${MOUNTS[mount]} while ${CALLS} calls stream${cut ? " past the grace period: every cut call" : ": every call"} has its log row`, async () => {
     const upstream = await startAccountingUpstream();
-    const db = await sharedPostgres(`gwstop${mount.slice(0, 4)}`);
-    const app = await startAppProcess({ env: mount === "route" ? { ...db.env, GATEHOUSE_GATEWAY_MOUNT: "next" } : db.env });
+    const db = await sharedPostgres(`gwstop${mount.slice(0, 4)}${cut ? "cut" : ""}`);
+    const env = { ...db.env, ...(cut ? { GATEHOUSE_SHUTDOWN_GRACE_SECONDS: "1" } : {}) };
+    const app = await startAppProcess({ env: mount === "route" ? { ...env, GATEHOUSE_GATEWAY_MOUNT: "next" } : env });
     const port = await freePort();
     const gateway =
       mount === "standalone"
-        ? await startAppProcess({ command: [process.execPath, path.join(process.cwd(), ".next/standalone/gateway.js")], port, env: { ...db.env, GATEHOUSE_GATEWAY_PORT: String(port) } })
+        ? await startAppProcess({ command: [process.execPath, path.join(process.cwd(), ".next/standalone/gateway.js")], port, env: { ...env, GATEHOUSE_GATEWAY_PORT: String(port) } })
         : app;
     const sql = postgres(db.url, { max: 1, onnotice: () => {} });
     try {
@@ -46,6 +49,19 @@ for (const mount of ["server", "route", "standalone"] as const) {
 
       gateway.child.kill("SIGTERM");
       await expect.poll(() => gateway.output()).toContain("stopping: no new connections");
+      if (cut) {
+        // The upstream holds every stream past the 1 s grace: the stop cuts them all.
+        const ends = await Promise.all(streams.map((it) => it.next().then(() => "went on", () => "cut")));
+        expect(ends).toEqual(Array(CALLS).fill("cut"));
+        expect(await gateway.exited).toBe(0);
+        expect(gateway.output()).toContain("stopping: grace period over");
+        const cutRows = await sql<{ status: number; outcome: string; error_code: string; model: string }[]>`
+          select status, outcome, error_code, model from request_logs where provider_key = ${providerKey}`;
+        expect(cutRows).toHaveLength(CALLS);
+        // Status 200: it had gone to the client before the cut.
+        for (const row of cutRows) expect(row).toEqual({ status: 200, outcome: "client_disconnected", error_code: "shutdown", model: "gpt-4o" });
+        return;
+      }
       upstream.release();
       const texts = await Promise.all(
         streams.map(async (it) => {

@@ -2,11 +2,13 @@ import type { Readable } from "node:stream";
 import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
 import { getConfig } from "@/lib/config";
 import { readCapped } from "@/lib/http/read-capped";
+import { VIRTUAL_KEY_PREFIX } from "@/lib/keys/queries";
+import { isCuttingOff } from "@/lib/lifecycle";
 import { admitCall, knownUnlimited, recordCallUsage } from "@/lib/limits/admission";
 import { log } from "@/lib/log";
 import { emptyUsage, getApiType, UpstreamRefusal, type ApiTypeModule, type Usage } from "@/lib/providers/api-types";
 import { openAIErrorBody } from "@/lib/providers/api-types/openai-shared";
-import { enqueueRequestLog, onRequestLogsWritten } from "@/lib/usage/log-writer";
+import { enqueueRequestLog, expectRequestLog, onRequestLogsWritten } from "@/lib/usage/log-writer";
 import type { RequestOutcome, RequestRecord } from "@/lib/usage/queries";
 import { Answer, type AnswerEnd } from "./answer";
 import { JsonUsageReader } from "./json-usage";
@@ -90,7 +92,12 @@ function agent(): Dispatcher {
 
 /** One gateway call being served: what its log row will say. */
 interface Call {
+  /** performance.now() at arrival (ms), for latency */
   started: number;
+  /** Date.now() at arrival (ms since the epoch): the row's time, whenever it is written */
+  startedAt: number;
+  /** the row announced to the log writer (expectRequestLog) is still to come */
+  rowExpected: boolean;
   method: string;
   providerKey: string;
   clientPath: string;
@@ -106,7 +113,9 @@ interface Call {
  * error shape and a log row.
  */
 export async function serveGatewayCall(incoming: IncomingCall): Promise<CallReply> {
-  const call: Call = { started: performance.now(), method: incoming.method, providerKey: "", clientPath: "", key: null, provider: null, module: null, requestedModel: null, ttfbMs: null };
+  // The row is announced at once: a stopping process waits for it (lib/usage/log-writer.ts).
+  expectRequestLog();
+  const call: Call = { started: performance.now(), startedAt: Date.now(), rowExpected: true, method: incoming.method, providerKey: "", clientPath: "", key: null, provider: null, module: null, requestedModel: null, ttfbMs: null };
   try {
     return await serve(incoming, call);
   } catch (err) {
@@ -387,7 +396,12 @@ function endOutcome(how: AnswerEnd, complete: RequestOutcome): RequestOutcome {
 }
 
 function endCode(how: AnswerEnd, complete: string | null): string | null {
-  return how === "complete" ? complete : how === "cancelled" ? "during_answer" : "upstream_stream_failed";
+  return how === "complete" ? complete : how === "cancelled" ? leftCode("during_answer") : "upstream_stream_failed";
+}
+
+/** Why an unfinished call's connection closed: its client left, or the graceful stop cut it (`shutdown`). */
+function leftCode(when: "before_answer" | "during_answer"): string {
+  return isCuttingOff() ? "shutdown" : when;
 }
 
 /**
@@ -417,13 +431,15 @@ function logCall(
     reasoningTokens: end.usage.reasoningTokens,
     costUsd: call.provider ? costOf(call.provider.models, model, end.usage) : null,
     latencyMs: Math.round(performance.now() - call.started),
+    createdAt: call.startedAt,
     ttfbMs: call.ttfbMs,
     errorExcerpt: end.excerpt === null ? null : redactText(end.excerpt, secrets),
     outcome: end.outcome,
     errorCode: end.errorCode,
     limitRefused: end.limit ?? null,
   };
-  enqueueRequestLog(row);
+  enqueueRequestLog(row, call.rowExpected);
+  call.rowExpected = false;
 }
 
 /** Answers the call with an error of the gateway's own, in the client SDK's shape, and logs it. */
@@ -440,7 +456,7 @@ function tooLarge(call: Call, max: number): CallReply {
 
 /** The client left before the answer started: nobody reads this answer, but the row says so. */
 function disconnected(call: Call, when: "before_answer" | "during_answer"): CallReply {
-  logCall(call, { status: 499, outcome: "client_disconnected", errorCode: when, excerpt: null, usage: emptyUsage(), stream: false });
+  logCall(call, { status: 499, outcome: "client_disconnected", errorCode: leftCode(when), excerpt: null, usage: emptyUsage(), stream: false });
   return { status: 499, headers: {}, body: null };
 }
 
@@ -515,14 +531,25 @@ function clientPathOf(afterGateway: string): string | null {
   return afterGateway;
 }
 
+/**
+ * The virtual key: from `Authorization: Bearer`, `x-api-key`, `api-key` (Azure OpenAI's;
+ * the AzureOpenAI SDK sends the key there), `x-goog-api-key` or `?key=` (Google's). The first
+ * that holds a Gatehouse key (`sk-gh-…`) wins, so a stray credential in another of them
+ * does not hide it; with none, the first one sent (it is then refused as unknown).
+ */
 function virtualKeyOf(req: IncomingCall, query: URLSearchParams): string | null {
   const auth = req.header("authorization");
-  if (auth) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (match) return match[1]!;
+  const bearer = auth ? (/^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1] ?? null) : null;
+  if (bearer?.startsWith(VIRTUAL_KEY_PREFIX)) return bearer;
+  const others = [req.header("x-api-key"), req.header("api-key"), req.header("x-goog-api-key"), query.get("key")];
+  let first = bearer;
+  for (const value of others) {
+    const candidate = value?.trim();
+    if (!candidate) continue;
+    if (candidate.startsWith(VIRTUAL_KEY_PREFIX)) return candidate;
+    first ??= candidate;
   }
-  // `api-key` is Azure OpenAI's header (the AzureOpenAI SDK sends the key there).
-  return req.header("x-api-key")?.trim() || req.header("api-key")?.trim() || req.header("x-goog-api-key")?.trim() || query.get("key")?.trim() || null;
+  return first;
 }
 
 /** The query without `key` and without any parameter carrying the virtual key. */

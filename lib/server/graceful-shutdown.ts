@@ -1,5 +1,5 @@
 import type http from "node:http";
-import { beginShutdown, runShutdownHooks } from "@/lib/lifecycle";
+import { beginCuttingOff, beginShutdown, runShutdownHooks } from "@/lib/lifecycle";
 import { log } from "@/lib/log";
 
 /**
@@ -10,9 +10,10 @@ import { log } from "@/lib/log";
  * 1. stop accepting: the listening socket closes at once, idle keep-alive connections
  *    are closed, and answers still being sent go out with `Connection: close`;
  * 2. wait for in-flight requests to finish, at most `graceMs`;
- * 3. close whatever is still open (those clients see their connection cut);
- * 4. run the shutdown hooks (lib/lifecycle.ts: pending log rows, then the database pool),
- *    at most `hooksTimeoutMs`;
+ * 3. close whatever is still open (those clients see their connection cut; the gateway
+ *    logs those calls with `error_code` `shutdown`);
+ * 4. run the shutdown hooks (lib/lifecycle.ts: the log rows of every call, cut ones
+ *    included, then the database pool), at most `hooksTimeoutMs`;
  * 5. exit 0 — or 1 when a hook did not finish in time.
  * A second signal exits at once (1).
  *
@@ -72,8 +73,10 @@ export function stopGracefullyOnSignals(server: http.Server, options: GracefulSh
       const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), options.graceMs)));
       const finished = await Promise.race([allDone, timedOut]);
       clearTimeout(timer);
-      if (!finished) log.warn("stopping: grace period over, closing the requests still running", { in_flight: open.size, grace_ms: options.graceMs });
-      else log.info("stopping: in-flight requests finished", { duration_ms: Math.round(performance.now() - started) });
+      if (!finished) {
+        log.warn("stopping: grace period over, closing the requests still running", { in_flight: open.size, grace_ms: options.graceMs });
+        beginCuttingOff();
+      } else log.info("stopping: in-flight requests finished", { duration_ms: Math.round(performance.now() - started) });
     }
     server.closeAllConnections();
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { requestLogs, virtualKeys } from "@/lib/db/schema";
+import { requestLogs, usageHourly, virtualKeys } from "@/lib/db/schema";
 import { createKey } from "@/lib/keys/queries";
 import { createUser } from "@/lib/users/queries";
 import { BATCH_ROWS, enqueueRequestLog, flushRequestLogs, onRequestLogsWritten, pendingRequestLogs } from "./log-writer";
@@ -58,6 +58,23 @@ describe("the request-log writer", () => {
     const db = await getDb();
     const [written] = await db.select({ n: count() }).from(requestLogs).where(eq(requestLogs.providerKey, "late"));
     expect(written!.n).toBe(2);
+  });
+
+  it("dates each row by its call's arrival, not by when its batch was written", async () => {
+    const arrived = Date.UTC(2026, 0, 15, 9, 30, 12, 345);
+    enqueueRequestLog({ ...row("dated", 1), createdAt: arrived });
+    enqueueRequestLog(row("dated", 2));
+    const before = Date.now();
+    await flushRequestLogs();
+    const db = await getDb();
+    const written = await db.select({ model: requestLogs.model, at: requestLogs.createdAt }).from(requestLogs).where(eq(requestLogs.providerKey, "dated"));
+    const byModel = Object.fromEntries(written.map((r) => [r.model, r.at.getTime()]));
+    expect(byModel["m1"]).toBe(arrived);
+    // Without a time of its own, a row is dated by its insert.
+    expect(Math.abs(byModel["m2"]! - before)).toBeLessThan(60_000);
+    // The hourly rollup follows the row's own time.
+    const [hour] = await db.select({ requests: usageHourly.requests }).from(usageHourly).where(and(eq(usageHourly.providerKey, "dated"), eq(usageHourly.hour, new Date(Date.UTC(2026, 0, 15, 9)))));
+    expect(hour?.requests).toBe(1);
   });
 
   it("flushing waits for the listeners of written batches (shutdown closes the database next)", async () => {

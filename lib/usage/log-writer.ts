@@ -13,8 +13,11 @@ import { recordRequests, type RequestRecord } from "./queries";
  * - a failed INSERT keeps its rows at the head of the queue and is retried with backoff
  *   (up to {@link MAX_RETRY_DELAY_MS}), so an outage delays rows but loses none while the
  *   process lives;
- * - at shutdown (lib/lifecycle.ts, before the database pool closes) everything pending is
- *   flushed; the graceful stop bounds how long that may take.
+ * - at shutdown (lib/lifecycle.ts, before the database pool closes) it first waits, at most
+ *   {@link CALLS_END_WAIT_MS}, for the rows of calls still ending ({@link expectRequestLog}:
+ *   the calls the graceful stop has just cut off log themselves a moment after their
+ *   connections close), then flushes everything pending; the graceful stop bounds how long
+ *   that may take.
  *
  * One writer per process, held on `globalThis` (Next.js may load this module in more than
  * one bundle).
@@ -22,6 +25,8 @@ import { recordRequests, type RequestRecord } from "./queries";
 export const BATCH_ROWS = 200;
 export const FLUSH_DELAY_MS = 100;
 export const MAX_RETRY_DELAY_MS = 5_000;
+/** Longest wait at shutdown for the rows of calls still ending (ms). */
+export const CALLS_END_WAIT_MS = 2_000;
 
 /** Called with each batch once it is written (spend limits count usage here). */
 export type RowsWrittenListener = (rows: readonly RequestRecord[]) => void | Promise<void>;
@@ -36,8 +41,16 @@ class LogWriter {
   private readonly markedUsed = new Map<string, number>();
   /** Follow-up work of written batches still running (listeners, last-used marks). */
   private readonly followUps = new Set<Promise<unknown>>();
+  /** Calls begun whose row has not been queued yet. */
+  private rowsToCome = 0;
+  private allRowsCame: (() => void) | null = null;
 
-  enqueue(row: RequestRecord): void {
+  expect(): void {
+    this.rowsToCome++;
+  }
+
+  enqueue(row: RequestRecord, expected: boolean): void {
+    if (expected && this.rowsToCome > 0 && --this.rowsToCome === 0) this.allRowsCame?.();
     this.queue.push(row);
     if (this.queue.length >= BATCH_ROWS) this.kick(0);
     else this.kick(FLUSH_DELAY_MS);
@@ -45,6 +58,20 @@ class LogWriter {
 
   pending(): number {
     return this.queue.length;
+  }
+
+  /** Resolves once every expected row has been queued, or after `ms`; true if they all came. */
+  async rowsCome(ms: number): Promise<boolean> {
+    if (this.rowsToCome === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const came = await Promise.race([
+      new Promise<true>((resolve) => (this.allRowsCame = () => resolve(true))),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+    ]);
+    clearTimeout(timer);
+    this.allRowsCame = null;
+    if (!came) log.warn("stopping: some calls did not log in time; writing the rows that came", { calls: this.rowsToCome, waited_ms: ms });
+    return came;
   }
 
   onWritten(listener: RowsWrittenListener): void {
@@ -156,14 +183,32 @@ function writer(): LogWriter {
   if (!holder[WRITER]) {
     holder[WRITER] = new LogWriter();
     // Before the database pool (order 1000) closes.
-    onShutdown("request-log", () => holder[WRITER]!.flushAll(), 500);
+    onShutdown(
+      "request-log",
+      async () => {
+        await holder[WRITER]!.rowsCome(CALLS_END_WAIT_MS);
+        await holder[WRITER]!.flushAll();
+      },
+      500,
+    );
   }
   return holder[WRITER];
 }
 
-/** Queues one request_logs row; returns at once. The row is written within about {@link FLUSH_DELAY_MS}. */
-export function enqueueRequestLog(row: RequestRecord): void {
-  writer().enqueue(row);
+/**
+ * Announces a call whose row will come (the gateway, as a call begins): shutdown waits for
+ * it. Its row must then be queued with `enqueueRequestLog(row, true)`, once.
+ */
+export function expectRequestLog(): void {
+  writer().expect();
+}
+
+/**
+ * Queues one request_logs row; returns at once. The row is written within about
+ * {@link FLUSH_DELAY_MS}. `expected`: the row of a call announced by {@link expectRequestLog}.
+ */
+export function enqueueRequestLog(row: RequestRecord, expected = false): void {
+  writer().enqueue(row, expected);
 }
 
 /** Writes every queued row now; resolves when none is pending (shutdown, tests). */

@@ -47,6 +47,12 @@ export interface RequestRecord {
   ttfbMs: number | null;
   cacheWriteTokens: number | null;
   reasoningTokens: number | null;
+  /**
+   * When the call arrived (ms since the epoch; the row's `created_at`). Rows are written in
+   * batches, retried through an outage: without it a row would carry the time it was written.
+   * Absent: the time of the insert.
+   */
+  createdAt?: number;
 }
 
 // Upstream text goes into Postgres text columns, which hold neither NUL nor half of a
@@ -134,7 +140,9 @@ const COLUMNS = [
   ["outcome", "outcome", "text", "s", 0],
   ["errorCode", "error_code", "text", "t", 100],
   ["limitRefused", "limit_refused", "text", "u", 100],
+  ["createdAt", "created_at", "double precision", "v", 0],
 ] as const satisfies readonly (readonly [keyof RequestRecord, string, string, string, number])[];
 const INSERT_COLUMNS = COLUMNS.map(([, column]) => column).join(", ");
-const SELECT_LIST = COLUMNS.map(([, , , short]) => short).join(", ");
+// created_at travels as ms since the epoch (no Date or ISO string made per row).
+const SELECT_LIST = COLUMNS.map(([property, , , short]) => (property === "createdAt" ? `coalesce(to_timestamp(${short} / 1000), now())` : short)).join(", ");
 const RECORDSET_TYPES = COLUMNS.map(([, , type, short]) => `${short} ${type}`).join(", ");
