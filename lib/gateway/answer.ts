@@ -26,6 +26,8 @@ export interface AnswerOptions {
  */
 export class Answer {
   private ended = false;
+  /** Somebody has begun reading (a web stream's first pull, or {@link pipeTo}). */
+  private reading = false;
   private failure: Error | null = null;
   private onFailure: (() => void) | null = null;
 
@@ -49,6 +51,11 @@ export class Answer {
     this.source.destroy();
   }
 
+  /** {@link abandon}, unless reading has begun (then the reader sees the client leave). */
+  abandonIfUnread(): void {
+    if (!this.reading) this.abandon();
+  }
+
   private fail(err: Error): void {
     this.failure = err;
     this.end(this.options.cancelled() ? "cancelled" : "error");
@@ -68,6 +75,7 @@ export class Answer {
     let done: "end" | Error | null = null;
     const start = () => {
       started = true;
+      this.reading = true;
       if (this.options.prefix) queue.push(...this.options.prefix);
       this.onFailure = () => {
         done = this.failure;
@@ -137,6 +145,7 @@ export class Answer {
    * The client leaving destroys the upstream body.
    */
   pipeTo(res: http.ServerResponse, status: number, headers: Record<string, string>): void {
+    this.reading = true;
     res.writeHead(status, headers);
     // A stream's headers go out at once, so the client sees the status before a first event
     // that is slow to come; when it is already here they go out with it, in one write.

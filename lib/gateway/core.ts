@@ -139,7 +139,15 @@ export async function handleGatewayRequest(req: Request): Promise<Response> {
     body: req.body,
     signal: req.signal,
   });
-  if (reply.body instanceof Answer) return reply.body.toResponse(reply.status, reply.headers);
+  if (reply.body instanceof Answer) {
+    const answer = reply.body;
+    // A host may neither read nor cancel the body of a response whose client has already
+    // gone (Next.js: next/dist/server/pipe-readable.js returns when the socket is destroyed):
+    // the answer is then abandoned, so the upstream is let go and the call logs.
+    if (req.signal.aborted) answer.abandon();
+    else req.signal.addEventListener("abort", () => answer.abandonIfUnread(), { once: true });
+    return answer.toResponse(reply.status, reply.headers);
+  }
   return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }
 
