@@ -47,6 +47,19 @@ export function isCuttingOff(): boolean {
 }
 
 /**
+ * Waits for `work` at most `ms`: true when it resolved in time, false when the time ran out
+ * first (`work` goes on; the timer is cleared either way). A rejection of `work` rejects.
+ */
+export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Registers `run` to be awaited at shutdown. Lower `order` runs first (default 100); use a
  * higher order for what others still need (the database pool closes last, at 1000).
  * Registering the same `name` again replaces the earlier hook (modules may be evaluated

@@ -1,5 +1,5 @@
 import type http from "node:http";
-import { beginCuttingOff, beginShutdown, runShutdownHooks } from "@/lib/lifecycle";
+import { beginCuttingOff, beginShutdown, runShutdownHooks, settlesWithin } from "@/lib/lifecycle";
 import { log } from "@/lib/log";
 
 /**
@@ -68,11 +68,8 @@ export function stopGracefullyOnSignals(server: http.Server, options: GracefulSh
     for (const res of open) if (!res.headersSent) res.setHeader("connection", "close");
 
     if (open.size > 0) {
-      const allDone = new Promise<boolean>((resolve) => (drained = () => resolve(true)));
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), options.graceMs)));
-      const finished = await Promise.race([allDone, timedOut]);
-      clearTimeout(timer);
+      const allDone = new Promise<void>((resolve) => (drained = resolve));
+      const finished = await settlesWithin(allDone, options.graceMs);
       if (!finished) {
         log.warn("stopping: grace period over, closing the requests still running", { in_flight: open.size, grace_ms: options.graceMs });
         beginCuttingOff();
@@ -80,12 +77,7 @@ export function stopGracefullyOnSignals(server: http.Server, options: GracefulSh
     }
     server.closeAllConnections();
 
-    let hooksTimer: NodeJS.Timeout | undefined;
-    const hooksFinished = await Promise.race([
-      runHooks().then(() => true),
-      new Promise<boolean>((resolve) => (hooksTimer = setTimeout(() => resolve(false), hooksTimeoutMs))),
-    ]);
-    clearTimeout(hooksTimer);
+    const hooksFinished = await settlesWithin(runHooks(), hooksTimeoutMs);
     if (!hooksFinished) log.error("stopping: shutdown hooks did not finish in time", { timeout_ms: hooksTimeoutMs });
     const code = hooksFinished ? 0 : 1;
     log.info("stopped", { exit_code: code, duration_ms: Math.round(performance.now() - started) });

@@ -1,5 +1,5 @@
 import { KEY_USED_INTERVAL_MS, touchKeysUsed } from "@/lib/keys/queries";
-import { onShutdown } from "@/lib/lifecycle";
+import { onShutdown, settlesWithin } from "@/lib/lifecycle";
 import { log } from "@/lib/log";
 import { recordRequests, type RequestRecord } from "./queries";
 
@@ -63,12 +63,7 @@ class LogWriter {
   /** Resolves once every expected row has been queued, or after `ms`; true if they all came. */
   async rowsCome(ms: number): Promise<boolean> {
     if (this.rowsToCome === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const came = await Promise.race([
-      new Promise<true>((resolve) => (this.allRowsCame = () => resolve(true))),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-    ]);
-    clearTimeout(timer);
+    const came = await settlesWithin(new Promise<void>((resolve) => (this.allRowsCame = resolve)), ms);
     this.allRowsCame = null;
     if (!came) log.warn("stopping: some calls did not log in time; writing the rows that came", { calls: this.rowsToCome, waited_ms: ms });
     return came;
