@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { azureOpenai } from "./azure-openai";
+import { cloudflareAiGateway } from "./cloudflare-ai-gateway";
+import { ollama } from "./ollama";
+import { openaiCompletions } from "./openai-completions";
 import { openaiResponses as m } from "./openai-responses";
 import { CREDENTIAL_HEADERS } from "./shared";
 import { jsonUsage, sse, sseUsage, testProvider } from "./testing";
@@ -41,7 +45,10 @@ const response = {
 };
 const expected = { model: "gpt-4.1-2025-04-14", promptTokens: 2048, completionTokens: 300, cachedTokens: 1024, cacheWriteTokens: null, reasoningTokens: 256 };
 
-describe("openai-responses: usage", () => {
+// Every OpenAI-style type serves /responses beside /chat/completions (OpenAI itself,
+// OpenRouter, vLLM, Azure's v1 API, Ollama's /v1, Cloudflare's OpenAI provider route), so each
+// counts a Responses call, streamed or not, whichever type the provider was saved as.
+describe.each([m, openaiCompletions, azureOpenai, ollama, cloudflareAiGateway])("$id: Responses usage", (m) => {
   it("reads a response object, cached and reasoning tokens included", () => {
     expect(jsonUsage(m, response)).toEqual(expected);
   });

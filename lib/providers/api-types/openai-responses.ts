@@ -1,7 +1,5 @@
 import { openaiCompletions } from "./openai-completions";
-import { readOpenAISseUsage, readOpenAIUsage } from "./openai-shared";
-import { objectOf, parseJson } from "./shared";
-import type { ApiTypeModule, Usage } from "./types";
+import type { ApiTypeModule } from "./types";
 
 /**
  * OpenAI's Responses API, `POST /v1/responses`
@@ -16,28 +14,9 @@ import type { ApiTypeModule, Usage } from "./types";
  * Streams always carry usage, so nothing is injected for `/responses`.
  */
 
-/** Stream events that carry the whole response object (model, and usage in the final ones). */
-const RESPONSE_EVENTS = new Set(["response.created", "response.completed", "response.incomplete", "response.failed"]);
-
-function readSseUsage(event: string | undefined, data: string, into: Usage): void {
-  if (event !== undefined && event.startsWith("response.")) {
-    if (!RESPONSE_EVENTS.has(event)) return;
-    readOpenAIUsage(objectOf(parseJson(data))?.response, into);
-    return;
-  }
-  // Events without an `event:` line: Chat Completions chunks, or a Responses event that
-  // names itself only in `type` (some compatible servers).
-  if (data.includes('"type":"response.')) {
-    const parsed = objectOf(parseJson(data));
-    if (typeof parsed?.type === "string" && RESPONSE_EVENTS.has(parsed.type)) readOpenAIUsage(parsed.response, into);
-    return;
-  }
-  readOpenAISseUsage(event, data, into);
-}
-
 /**
- * The OpenAI-compatible type's wire (base URL, headers, key, usage injection, errors,
- * models listing), with its own form and the Responses stream events read as well.
+ * The OpenAI-compatible type's wire (base URL, headers, key, usage injection, usage read
+ * from chat chunks and Responses events alike, errors, models listing), with its own form.
  */
 export const openaiResponses = {
   ...openaiCompletions,
@@ -57,8 +36,4 @@ export const openaiResponses = {
     },
     { name: "apiKey", label: "API key", kind: "secret", placeholder: "sk-…", hint: "Sent as Authorization: Bearer." },
   ],
-
-  // A response object and a chat completion both keep `model` and `usage` at the top, so
-  // OpenAI's JSON reader serves; streams add the Responses events.
-  readSseUsage,
 } satisfies ApiTypeModule;

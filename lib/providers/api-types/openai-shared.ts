@@ -36,16 +36,34 @@ export function readOpenAIUsage(body: unknown, into: Usage): void {
   mergeOpenAIUsage(p.usage, into);
 }
 
+/** Responses stream events that carry the whole response object (model; usage in the final ones). */
+const RESPONSE_EVENTS = new Set(["response.created", "response.completed", "response.incomplete", "response.failed"]);
+
 /**
- * One Chat Completions SSE chunk (`data: {…}`; `[DONE]` ends the stream). Chunks carry
- * the model; usage comes in the last chunk when `stream_options.include_usage` is set
- * (https://platform.openai.com/docs/api-reference/chat-streaming/streaming).
+ * One SSE event of an OpenAI-style stream, whichever endpoint it came from (a provider of
+ * any OpenAI-style type serves `/chat/completions`, `/completions` and `/responses` alike):
+ * - Chat Completions / Completions chunks (`data: {…}`; `[DONE]` ends the stream) carry the
+ *   model; usage comes in the last chunk when `stream_options.include_usage` is set
+ *   (https://platform.openai.com/docs/api-reference/chat-streaming/streaming);
+ * - Responses events: `response.created` carries the model, and the last event,
+ *   `response.completed` (or `response.incomplete` / `response.failed`), the usage, as
+ *   `response.usage` (https://platform.openai.com/docs/api-reference/responses-streaming/response/completed).
+ *   Some compatible servers leave out the `event:` line; the event then names itself in `type`.
  */
-export function readOpenAISseUsage(_event: string | undefined, data: string, into: Usage): void {
+export function readOpenAISseUsage(event: string | undefined, data: string, into: Usage): void {
+  if (event !== undefined && event.startsWith("response.")) {
+    if (RESPONSE_EVENTS.has(event)) readOpenAIUsage(objectOf(parseJson(data))?.response, into);
+    return;
+  }
   if (data === "[DONE]") return;
-  // Only the first chunk (for the model) and chunks that mention usage are worth parsing.
+  // Only the first event (for the model) and events that mention usage are worth parsing.
   const withUsage = data.includes('"usage"');
   if (into.model !== null && !withUsage) return;
+  if (data.includes('"type":"response.')) {
+    const parsed = objectOf(parseJson(data));
+    if (typeof parsed?.type === "string" && RESPONSE_EVENTS.has(parsed.type)) readOpenAIUsage(parsed.response, into);
+    return;
+  }
   const chunk = parseJson(data);
   if (withUsage) {
     lastUsageChunkText = data;
@@ -116,7 +134,8 @@ export function openAIModelListing(): ProbeRequest & { readModels: (body: unknow
 
 /**
  * The wire members of a type that speaks OpenAI's API: usage injected into streamed
- * completions, usage read from `{ model, usage }` answers and Chat Completions chunks,
+ * completions, usage read from `{ model, usage }` answers (a chat completion and a Responses
+ * response object alike) and from Chat Completions chunks and Responses stream events,
  * errors in OpenAI's shape. Modules spread it and override what their API does otherwise.
  */
 export const openAIWire = {
