@@ -16,7 +16,7 @@
  * (lib/gateway/mount-node.ts, the one the standalone listener uses): Next.js's own
  * request handling costs more per call than the whole gateway does (bench:gateway,
  * docs/gateway.md). `GATEHOUSE_GATEWAY_MOUNT=next` hands them to the Next.js route handler
- * instead, as on any other Next.js host. The module state both share (configuration,
+ * instead, as on any other Next.js host (but for paths the core must refuse as sent). The module state both share (configuration,
  * database, caches, request-log writer, shutdown hooks) lives on `globalThis`, so the
  * bundle this file becomes and Next.js's bundles use one of each.
  *
@@ -26,6 +26,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { climbsOut } from "@/lib/gateway/core";
 import { gatewayNodeHandler } from "@/lib/gateway/mount-node";
 import { log } from "@/lib/log";
 import { withAccessLog } from "@/lib/server/access-log";
@@ -52,10 +53,15 @@ async function main(): Promise<void> {
   // Requests Next.js would answer with a 500 or an HTML error page (TRACE, paths that do
   // not decode) are answered first, in the documented error shape.
   const nextHandler = app.getRequestHandler();
-  const gateway = config.gateway.mount === "server" ? gatewayNodeHandler() : null;
-  const handler = gateway
-    ? (req: http.IncomingMessage, res: http.ServerResponse) => (req.url!.startsWith("/gateway/") ? gateway(req, res) : nextHandler(req, res))
-    : nextHandler;
+  const gateway = gatewayNodeHandler();
+  // With the Next.js mount, a gateway path that could climb out of a provider's base path
+  // still goes to the core's own face: Next.js would resolve its dot segments first, and
+  // the core refuses it as sent (400 invalid_path, with its log row).
+  const toCore =
+    config.gateway.mount === "server"
+      ? (url: string) => url.startsWith("/gateway/")
+      : (url: string) => url.startsWith("/gateway/") && climbsOut(url.split("?", 1)[0]!);
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => (toCore(req.url!) ? gateway(req, res) : nextHandler(req, res));
   server.on("request", withAccessLog(withRequestGuard(handler)));
   server.on("clientError", answerClientError);
 

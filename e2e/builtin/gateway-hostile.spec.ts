@@ -3,6 +3,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { fakeCloudflare, signInBuiltinAdmin, unique } from "../fixtures/api";
 import type { RecordedRequest } from "../fixtures/fake-openai";
 import { listenOnLoopback } from "../fixtures/loopback";
+import { rawRequest } from "../fixtures/raw-http";
 
 // The gateway against an upstream that misbehaves, and clients that send odd things.
 const REAL_KEY = "sk-real-key-that-must-never-leak-0123456789";
@@ -44,19 +45,6 @@ async function startHostileUpstream(): Promise<{ url: string; seen: Seen[]; clos
     ...(await listenOnLoopback(server)),
     seen,
   };
-}
-
-function rawGet(origin: string, rawPath: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(origin);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ hostname, port, path: rawPath, method: "GET", headers }, (res) => {
-      let body = "";
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
 }
 
 async function setup(request: APIRequestContext, baseUrl: string) {
@@ -115,19 +103,14 @@ test.describe("gateway against a hostile upstream", () => {
     const { providerKey, secret } = await setup(request, upstream.url);
     const before = upstream.seen.length;
     // Sent raw: URL classes would normalise the dot segments away before they leave.
-    for (const path of ["v1/..%2f..%2fother", "v1/%2E%2e%2fx", "v1/a%2Fb", "v1/a%5cb"]) {
-      const { status, body } = await rawGet(`${baseURL}`, `/gateway/${providerKey}/${path}`, { authorization: `Bearer ${secret}` });
+    for (const path of ["v1/..%2f..%2fother", "v1/%2E%2e%2fx", "v1/a%2Fb", "v1/a%5cb", "v1/../models", "v1/%2e%2e/models", "v1/./models", "v1\\..\\models"]) {
+      const { status, body } = await rawRequest(`${baseURL}`, { path: `/gateway/${providerKey}/${path}`, headers: { authorization: `Bearer ${secret}` } });
       expect(status, path).toBe(400);
-      expect(JSON.parse(body).error.code).toBe("invalid_path");
+      expect(JSON.parse(body).error.code, path).toBe("invalid_path");
     }
     expect(upstream.seen.length).toBe(before);
-    // A dot segment hidden behind %2e is refused by Gatehouse's own listener
-    // (lib/server/request-guard.ts) before routing: 404 in the OpenAI error shape.
-    const hidden = await rawGet(`${baseURL}`, `/gateway/${providerKey}/v1/%2e%2e/models`, { authorization: `Bearer ${secret}` });
-    expect(hidden.status).toBe(404);
-    expect(JSON.parse(hidden.body).error).toMatchObject({ type: "not_found_error", code: "not_found" });
-    expect(upstream.seen.length).toBe(before);
   });
+
 
   test("a client sending Expect: 100-continue (curl does, for bodies over 1 MB) gets through", async ({ request, baseURL }) => {
     const { providerKey, secret } = await setup(request, upstream.url);

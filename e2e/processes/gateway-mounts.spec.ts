@@ -8,6 +8,7 @@ import { ANTHROPIC_USAGE, EMBEDDING_USAGE, LONG_LINE_BYTES, startAccountingUpstr
 import { unique } from "../fixtures/api";
 import { freePort, sharedPostgres, startAppProcess, type AppProcess } from "../fixtures/app-process";
 import { adminClient } from "../fixtures/gateway-setup";
+import { rawRequest } from "../fixtures/raw-http";
 
 // Every call counted, every outcome logged — through every way the one gateway core is
 // served: `npm start`'s server.js answering /gateway itself (the default), the same server
@@ -234,7 +235,21 @@ for (const mount of ["server", "route", "standalone"] as const) {
       await expect(sdk(p.key, p.secret).chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] })).rejects.toMatchObject({ status: 504, code: "upstream_timeout" });
       expect(Date.now() - started).toBeLessThan(10_000);
       const [row] = await rows(p.key, 1);
-      expect(row).toMatchObject({ status: 504, outcome: "upstream_timeout", errorCode: "upstream_timeout", ttfbMs: null });
+      expect(row).toMatchObject({ status: 504, outcome: "upstream_timeout", errorCode: "upstream_timeout", ttfbMs: null, model: "gpt-4o", stream: false });
+      // A stream that never began is logged as the stream it was asked to be, with its model.
+      await expect(sdk(p.key, p.secret).chat.completions.create({ model: "gpt-4o", messages: [], stream: true })).rejects.toMatchObject({ status: 504 });
+      expect((await rows(p.key, 2))[1]).toMatchObject({ status: 504, outcome: "upstream_timeout", model: "gpt-4o", stream: true });
+    });
+
+    test("an Anthropic call whose upstream cannot be reached is logged with the model and stream it asked for", async () => {
+      const key = unique("anthdown");
+      const res = await api.post("/api/v1/providers", { data: { apiType: "anthropic-messages", key, name: key, baseUrl: `http://127.0.0.1:${await freePort()}`, apiKey: REAL_KEY } });
+      expect(res.status(), await res.text()).toBe(201);
+      const { secret } = await (await api.post("/api/v1/keys", { data: { name: key } })).json();
+      const client = new Anthropic({ apiKey: secret, baseURL: `${origin()}/gateway/${key}`, maxRetries: 0 });
+      await expect(client.messages.create({ model: "claude-test", max_tokens: 16, messages: [{ role: "user", content: "hi" }], stream: true })).rejects.toMatchObject({ status: 502 });
+      const [row] = await rows(key, 1);
+      expect(row).toMatchObject({ status: 502, outcome: "upstream_unreachable", model: "claude-test", stream: true });
     });
 
     test("no client credential header of any provider reaches the upstream", async () => {
@@ -312,6 +327,30 @@ for (const mount of ["server", "route", "standalone"] as const) {
       expect(notAllowed).toMatchObject({ status: 403, errorCode: "provider_not_allowed", keyId: limited.keyId, username: "admin" });
       const [unknown] = await rows(missing, 1);
       expect(unknown).toMatchObject({ status: 404, outcome: "refused", errorCode: "provider_not_found", keyId: p.keyId, username: "admin" });
+
+      // A revoked key is refused like an unknown one, and its row names the key and its user.
+      const revoked = await provider();
+      expect((await api.delete(`/api/v1/keys/${revoked.keyId}`)).status()).toBe(200);
+      res = await get(revoked.key, revoked.secret);
+      expect(res.status).toBe(401);
+      expect((await res.json()).error).toMatchObject({ code: "invalid_api_key", message: expect.stringContaining("revoked") });
+      const [refusedRevoked] = await rows(revoked.key, 1);
+      expect(refusedRevoked).toMatchObject({ status: 401, outcome: "refused", errorCode: "invalid_api_key", keyId: revoked.keyId, username: "admin" });
+
+      // Paths that could climb out of the base path, sent raw (curl --path-as-is): 400 on
+      // every mount (Next.js would resolve them first), logged with the key and its user.
+      const climbing = await provider();
+      const paths = ["/v1/../models", "/v1/%2e%2e/models", "/v1\\..\\models", "/v1/a%2Fb"];
+      const reached = upstream.recorded.length;
+      for (const path of paths) {
+        const answer = await rawRequest(origin(), { path: `/gateway/${climbing.key}${path}`, headers: { authorization: `Bearer ${climbing.secret}` } });
+        expect(answer.status, path).toBe(400);
+        expect(JSON.parse(answer.body).error.code, path).toBe("invalid_path");
+      }
+      for (const row of await rows(climbing.key, paths.length)) {
+        expect(row).toMatchObject({ status: 400, outcome: "refused", errorCode: "invalid_path", keyId: climbing.keyId, username: "admin" });
+      }
+      expect(upstream.recorded.length).toBe(reached);
     });
 
     test("hostile provider slugs get a 404 in the OpenAI error shape, and no database error", async () => {

@@ -12,7 +12,7 @@ import { enqueueRequestLog, expectRequestLog, onRequestLogsWritten } from "@/lib
 import type { RequestOutcome, RequestRecord } from "@/lib/usage/queries";
 import { Answer, type AnswerEnd } from "./answer";
 import { JsonUsageReader } from "./json-usage";
-import { lookupKey, lookupProvider, type GatewayKey, type UpstreamProvider } from "./lookups";
+import { lookupKey, lookupProvider, whyKeyUnusable, type GatewayKey, type UpstreamProvider } from "./lookups";
 import { costOf } from "./pricing";
 import { redactText, StreamRedactor } from "./redaction";
 import { addMembers } from "./request-body";
@@ -105,6 +105,8 @@ interface Call {
   provider: UpstreamProvider | null;
   module: ApiTypeModule | null;
   requestedModel: string | null;
+  /** The client asked for a stream (`"stream": true`): known once the body was read. */
+  requestedStream: boolean;
   ttfbMs: number | null;
 }
 
@@ -115,7 +117,7 @@ interface Call {
 export async function serveGatewayCall(incoming: IncomingCall): Promise<CallReply> {
   // The row is announced at once: a stopping process waits for it (lib/usage/log-writer.ts).
   expectRequestLog();
-  const call: Call = { started: performance.now(), startedAt: Date.now(), rowExpected: true, method: incoming.method, providerKey: "", clientPath: "", key: null, provider: null, module: null, requestedModel: null, ttfbMs: null };
+  const call: Call = { started: performance.now(), startedAt: Date.now(), rowExpected: true, method: incoming.method, providerKey: "", clientPath: "", key: null, provider: null, module: null, requestedModel: null, requestedStream: false, ttfbMs: null };
   try {
     return await serve(incoming, call);
   } catch (err) {
@@ -168,10 +170,6 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
   if (slug === null || !PROVIDER_SLUG.test(slug)) {
     return refuse(call, 404, `No provider with key "${printable(call.providerKey)}": provider keys are lowercase letters, digits and dashes`, "provider_not_found", "refused");
   }
-  const clientPath = clientPathOf(call.clientPath);
-  if (clientPath === null) {
-    return refuse(call, 400, "Invalid path: '.' and '..' segments, backslashes and encoded slashes are not allowed", "invalid_path", "refused");
-  }
 
   const secret = virtualKeyOf(req, query);
   let provider = lookupProvider(slug);
@@ -182,10 +180,20 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
   call.key = key;
   if (provider) call.module = getApiType(provider.apiType);
   if (!secret) return refuse(call, 401, "Missing virtual key: send it as `Authorization: Bearer sk-gh-…` (or x-api-key)", "missing_api_key", "refused");
-  if (!key) return refuse(call, 401, "Invalid virtual key: it is unknown, revoked or expired", "invalid_api_key", "refused");
+  if (!key) return refuse(call, 401, "Invalid virtual key: no key has this secret", "invalid_api_key", "refused");
+  // A revoked or expired key is refused like an unknown one, but its row names the key and
+  // its user: an admin sees who still uses it.
+  const unusable = whyKeyUnusable(key);
+  if (unusable) return refuse(call, 401, `Invalid virtual key: ${unusable}`, "invalid_api_key", "refused");
   if (!provider) return refuse(call, 404, `No provider with key "${slug}"`, "provider_not_found", "refused");
   if (key.allowedProviders.length > 0 && !key.allowedProviders.includes(provider.key)) {
     return refuse(call, 403, `This virtual key may not use provider "${provider.key}"`, "provider_not_allowed", "refused");
+  }
+  // After the key, so that the refused row names it and its user. A client's own URL
+  // handling resolves dot segments before the request leaves: only hand-made requests hold them.
+  const clientPath = call.clientPath;
+  if (climbsOut(clientPath)) {
+    return refuse(call, 400, "Invalid path: '.' and '..' segments, backslashes and encoded slashes are not allowed", "invalid_path", "refused");
   }
   const apiType = call.module!;
 
@@ -220,7 +228,7 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
     if (body.length > 0 && apiType.inspectsRequestBody(req.method, clientPath)) {
       const parsed = parseObject(body);
       if (parsed) {
-        if (typeof parsed.model === "string") call.requestedModel = parsed.model;
+        noteRequest(call, parsed);
         try {
           const rewrite = apiType.prepareRequestBody(parsed, { provider, method: req.method, clientPath });
           if (rewrite.changed) body = (rewrite.added && addMembers(body, rewrite.added)) || Buffer.from(JSON.stringify(parsed));
@@ -257,6 +265,12 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
       signal,
     );
   } catch (err) {
+    // No answer to read the model from: the row names the one asked for (bodies the type
+    // does not inspect are parsed only now, on this failure path).
+    if (call.requestedModel === null && body !== null && body.length > 0) {
+      const parsed = parseObject(body);
+      if (parsed) noteRequest(call, parsed);
+    }
     if (signal.aborted) return disconnected(call, "before_answer");
     if (err instanceof undiciErrors.HeadersTimeoutError) {
       const seconds = config.ttfbTimeoutMs / 1000;
@@ -266,6 +280,12 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
   }
   call.ttfbMs = Math.round(performance.now() - call.started);
   return answer(call, upstream, usageInjected, signal);
+}
+
+/** Notes the model and stream flag a JSON request body asks for (its row's fallback when no answer names them). */
+function noteRequest(call: Call, body: Record<string, unknown>): void {
+  if (typeof body.model === "string") call.requestedModel = body.model;
+  call.requestedStream = body.stream === true;
 }
 
 const USAGE_COUNTING = Symbol.for("gatehouse.gateway.usageCounting");
@@ -453,7 +473,7 @@ function logCall(
 /** Answers the call with an error of the gateway's own, in the client SDK's shape, and logs it. */
 function refuse(call: Call, status: number, message: string, code: string, outcome: RequestOutcome, limit?: string): CallReply {
   const clean = call.provider ? redactText(message, secretsOf(call.provider)) : message;
-  logCall(call, { status, outcome, errorCode: code, excerpt: clean, usage: emptyUsage(), stream: false, limit });
+  logCall(call, { status, outcome, errorCode: code, excerpt: clean, usage: emptyUsage(), stream: call.requestedStream, limit });
   const body = call.module ? call.module.errorBody(status, clean, code, call.clientPath) : openAIErrorBody(status, clean, code);
   return { status, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
 }
@@ -464,7 +484,7 @@ function tooLarge(call: Call, max: number): CallReply {
 
 /** The client left before the answer started: nobody reads this answer, but the row says so. */
 function disconnected(call: Call, when: "before_answer" | "during_answer"): CallReply {
-  logCall(call, { status: 499, outcome: "client_disconnected", errorCode: leftCode(when), excerpt: null, usage: emptyUsage(), stream: false });
+  logCall(call, { status: 499, outcome: "client_disconnected", errorCode: leftCode(when), excerpt: null, usage: emptyUsage(), stream: call.requestedStream });
   return { status: 499, headers: {}, body: null };
 }
 
@@ -527,16 +547,14 @@ function parseObject(body: Buffer): Record<string, unknown> | null {
 }
 
 /**
- * The part of the path after `/gateway/<key>`, still percent-encoded; null when it could
- * climb out of the provider's base path once an upstream normalises it: dot segments
- * (also encoded), backslashes, encoded slashes or backslashes.
+ * True when a path (still percent-encoded, no query) could climb out of a provider's base
+ * path once resolved, by a WHATWG URL parser or by an upstream: a `.` or `..` segment (also
+ * encoded as `%2e`), a backslash (which WHATWG URLs read as `/`), an encoded `/` or `\`.
+ * The gateway refuses such paths (400 `invalid_path`); its listeners pass them on unresolved.
  */
-function clientPathOf(afterGateway: string): string | null {
-  if (/\\|%2f|%5c/i.test(afterGateway)) return null;
-  if (afterGateway.includes(".") || afterGateway.includes("%")) {
-    if (afterGateway.split("/").some((s) => /^(\.|%2e){1,2}$/i.test(s))) return null;
-  }
-  return afterGateway;
+export function climbsOut(path: string): boolean {
+  if (/\\|%2f|%5c/i.test(path)) return true;
+  return (path.includes(".") || path.includes("%")) && path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sha256Hex } from "@/lib/crypto/tokens";
-import { getActiveKeyBySecret, type GatewayKey } from "@/lib/keys/queries";
+import { getKeyBySecret, type GatewayKey } from "@/lib/keys/queries";
 import { getUpstreamProvider } from "@/lib/providers/queries";
 import type { UpstreamProvider } from "@/lib/providers/api-types";
 import { gatewayCaches } from "./lookup-cache";
@@ -30,17 +30,24 @@ function cached<T>(cache: ReturnType<typeof gatewayCaches>["keys"], id: string, 
 }
 
 /**
- * The active virtual key with this secret, or null (unknown, revoked, or expired — expiry
- * is checked on every call). A value when cached, else a promise of one.
+ * The virtual key with this secret — revoked and expired ones too: {@link whyKeyUnusable}
+ * says whether it may be used — or null when no key has it. A value when cached, else a
+ * promise of one.
  */
 export function lookupKey(secret: string): GatewayKey | null | Promise<GatewayKey | null> {
   if (secret.length > 200) return null;
-  const key = cached<GatewayKey>(gatewayCaches().keys, `k:${sha256Hex(secret)}`, () => getActiveKeyBySecret({ secret }));
-  return key instanceof Promise ? key.then(unexpired) : unexpired(key);
+  return cached<GatewayKey>(gatewayCaches().keys, `k:${sha256Hex(secret)}`, () => getKeyBySecret({ secret }));
 }
 
-function unexpired(key: GatewayKey | null): GatewayKey | null {
-  return key?.expiresAt && key.expiresAt.getTime() <= Date.now() ? null : key;
+/**
+ * Why a key may not be used — revoked, or past its expiry (checked on every call, so a
+ * cached key stops at its expiry to the millisecond) — or null when it may.
+ * @param now ms since the epoch
+ */
+export function whyKeyUnusable(key: GatewayKey, now = Date.now()): string | null {
+  if (key.revokedAt) return `it was revoked at ${key.revokedAt.toISOString()}`;
+  if (key.expiresAt && key.expiresAt.getTime() <= now) return `it expired at ${key.expiresAt.toISOString()}`;
+  return null;
 }
 
 /** The provider with this URL slug, its secrets opened, or null; a value when cached, else a promise. Never serialise it. */

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type http from "node:http";
 import { log } from "@/lib/log";
 import { Answer } from "./answer";
-import { serveGatewayCall, type CallReply, type IncomingCall } from "./core";
+import { climbsOut, serveGatewayCall, type CallReply, type IncomingCall } from "./core";
 
 /**
  * The gateway on a plain `node:http` server (the standalone listener, gateway.ts). Hands
@@ -42,13 +42,14 @@ class ClientGone extends EventEmitter {
 
 // A request target that is already in the form the WHATWG URL parser would give (no dot
 // segments, nothing it would percent-encode) is used as sent; anything else is normalised
-// the way the Fetch mount sees it.
+// the way the Fetch mount sees it — except a path that could climb out of the provider's
+// base path (dot segments, backslashes), which the core must see as sent, to refuse it.
 const PLAIN_TARGET = /^\/[A-Za-z0-9\-_~!$&'()*+,;=:@%/?]*$/;
 
 function incomingCall(req: http.IncomingMessage, signal: ClientGone): IncomingCall {
   const raw = req.url ?? "/";
   let target = raw;
-  if (!PLAIN_TARGET.test(raw) || raw.includes("/.")) {
+  if ((!PLAIN_TARGET.test(raw) || raw.includes("/.")) && !climbsOut(raw.split("?", 1)[0]!)) {
     const url = new URL(raw, "http://gateway");
     target = url.pathname + url.search;
   }

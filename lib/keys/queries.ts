@@ -192,13 +192,16 @@ export interface GatewayKey {
   allowedProviders: string[];
   /** When the key stops working (the gateway's cache checks it on every call); null = never. */
   expiresAt: Date | null;
+  /** When it was revoked; null = not revoked. */
+  revokedAt: Date | null;
 }
 
 /**
- * The gateway's lookup: an active (not revoked, not expired) key with this secret, or null.
- * Constant work per call: one indexed lookup by SHA-256.
+ * The gateway's lookup: the key with this secret, revoked and expired ones included (the
+ * gateway refuses those, and logs the refusal with the key and its user), or null when no
+ * key has it. Constant work per call: one indexed lookup by SHA-256.
  */
-export async function getActiveKeyBySecret({ secret }: { secret: string }): Promise<GatewayKey | null> {
+export async function getKeyBySecret({ secret }: { secret: string }): Promise<GatewayKey | null> {
   if (!secret.startsWith(VIRTUAL_KEY_PREFIX) || secret.length > 100) return null;
   const db = await getDb();
   const [row] = await db
@@ -206,8 +209,7 @@ export async function getActiveKeyBySecret({ secret }: { secret: string }): Prom
     .from(virtualKeys)
     .where(eq(virtualKeys.keyHash, sha256Hex(secret)))
     .limit(1);
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
-  return { id: row.id, userId: row.userId, allowedProviders: row.allowedProviders, expiresAt: row.expiresAt };
+  return row ?? null;
 }
 
 /** How often a key's "last used" is written at most (ms): its precision, on every process. */

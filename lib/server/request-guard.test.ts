@@ -13,6 +13,12 @@ describe("request guard (server.ts)", () => {
     (path) => expect(checkRequestLine("GET", path)).toMatchObject({ status: 404, code: "not_found" }),
   );
 
+  it("hands dot segments under /gateway/ on to the gateway, which refuses them itself (and logs the call)", () => {
+    for (const path of ["/gateway/openai/v1/../models", "/gateway/openai/v1/%2e%2e/models", "/gateway/openai/./v1/models"]) {
+      expect(checkRequestLine("GET", path), path).toBeNull();
+    }
+  });
+
   it("hands ordinary requests on, however odd their query", () => {
     for (const path of ["/", "/api/v1/users/6f1c0e8e-3b7a-4f8e-9a55-5b9a2f1f2c11", "/gateway/openai/v1/models:list", "/login?next=%zz", "/_next/static/chunks/a.js"]) {
       expect(checkRequestLine("GET", path)).toBeNull();

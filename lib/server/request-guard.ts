@@ -6,6 +6,7 @@ import type { Duplex } from "node:stream";
  * the requests Next.js would answer with a 500 and a stack in the log (`TRACE`, methods no
  * route serves) or with its HTML 400/404 pages (paths that do not decode, dot segments
  * hidden behind `%2e`, control characters) — here in the documented error shape instead.
+ * Dot segments under `/gateway/` pass: the gateway refuses them itself, and logs the call.
  *
  * Shapes: `/gateway/…` answers as the OpenAI SDK reads errors
  * (`{ error: { message, type, code } }`, docs/gateway.md); everything else as the REST
@@ -39,6 +40,7 @@ export function checkRequestLine(method: string, target: string): GuardAnswer | 
   // Most paths: nothing escaped, no dot segment, printable ASCII — nothing below can refuse them.
   if (!rawPath.includes("%") && !rawPath.includes("/.") && PRINTABLE_ASCII.test(rawPath)) return null;
   const segments = rawPath.split("/");
+  const gateway = rawPath.startsWith("/gateway/");
   for (const raw of segments) {
     let segment: string;
     try {
@@ -46,7 +48,8 @@ export function checkRequestLine(method: string, target: string): GuardAnswer | 
     } catch {
       return notFound("the path holds a %-escape that is not UTF-8");
     }
-    if (segment === "." || segment === "..") return notFound("the path holds a . or .. segment");
+    // The gateway refuses these itself (400 invalid_path), with a log row for the call.
+    if ((segment === "." || segment === "..") && !gateway) return notFound("the path holds a . or .. segment");
     // NUL and control characters name nothing here; PostgreSQL text cannot even hold NUL.
     if (/\p{Cc}/u.test(segment)) return notFound("the path holds a control character");
   }

@@ -108,4 +108,13 @@ describe("the request-log writer", () => {
     await flushRequestLogs();
     expect(await lastUsed()).toBeNull();
   });
+
+  it("does not mark a key used by a call refused because the key is revoked or expired", async () => {
+    const user = await createUser({ username: `refused-${randomUUID().slice(0, 8)}`, password: "password123" });
+    const { key } = await createKey({ actor: { userId: user.id, role: "user" }, input: { name: "revoked" } });
+    const db = await getDb();
+    enqueueRequestLog({ ...row("revoked", 1), virtualKeyId: key.id, userId: user.id, status: 401, outcome: "refused", errorCode: "invalid_api_key" });
+    await flushRequestLogs();
+    expect((await db.select({ at: virtualKeys.lastUsedAt }).from(virtualKeys).where(eq(virtualKeys.id, key.id)))[0]!.at).toBeNull();
+  });
 });

@@ -153,7 +153,8 @@ class LogWriter {
     const keys: string[] = [];
     for (const row of batch) {
       const id = row.virtualKeyId;
-      if (id === null || (this.markedUsed.get(id) ?? -Infinity) > now - KEY_USED_INTERVAL_MS) continue;
+      // A revoked or expired key's refused call is logged with the key, but is no use of it.
+      if (id === null || row.errorCode === "invalid_api_key" || (this.markedUsed.get(id) ?? -Infinity) > now - KEY_USED_INTERVAL_MS) continue;
       this.markedUsed.set(id, now);
       keys.push(id);
     }
