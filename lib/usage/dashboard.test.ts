@@ -60,6 +60,24 @@ describe("usage dashboard", () => {
     expect((await getBreakdown({ actor: admin, filters, by: "user" })).map((r) => r.label).sort()).toEqual(["boss", "dev"]);
   });
 
+  it("an answer that broke off after a 200 counts as an error, in the totals and the errors filter", async () => {
+    const db = await getDb();
+    const base = { providerKey: "p1", method: "POST", path: "/v1/chat/completions", latencyMs: 100, userId: admin.userId, virtualKeyId: keyA, model: "m1", status: 200, stream: true };
+    await db.insert(requestLogs).values([
+      { ...base, outcome: "upstream_unreachable", errorCode: "upstream_stream_failed", createdAt: new Date("2026-03-02T12:00:00Z") },
+      { ...base, outcome: "client_disconnected", errorCode: "during_answer", createdAt: new Date("2026-03-02T12:01:00Z") },
+    ]);
+    const filters = parseUsageFilters(range);
+    expect(await getRangeTotals({ actor: admin, filters })).toMatchObject({ requests: 6, errors: 4 });
+    const errors = await listCalls({ actor: admin, filters: parseUsageFilters({ ...range, outcome: "errors" }) });
+    expect(errors.calls.map((c) => [c.status, c.outcome])).toEqual([
+      [500, "success"],
+      [200, "client_disconnected"],
+      [200, "upstream_unreachable"],
+      [429, "limited"],
+    ]);
+  });
+
   it("a user sees only their own calls, whatever user they ask for", async () => {
     const filters = parseUsageFilters({ ...range, userId: admin.userId });
     expect((await getRangeTotals({ actor: someone, filters })).requests).toBe(2);

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { providers, requestLogs, usageHourly, users, virtualKeys } from "@/lib/db/schema";
 import type { Actor } from "@/lib/keys/queries";
@@ -159,7 +159,7 @@ function callsWhere(actor: Actor, f: UsageFilters, after?: { at: string; id: num
     f.keyId ? eq(requestLogs.virtualKeyId, f.keyId) : undefined,
     f.provider ? eq(requestLogs.providerKey, f.provider) : undefined,
     f.model !== undefined ? (f.model === "" ? sql`${requestLogs.model} is null` : eq(requestLogs.model, f.model)) : undefined,
-    f.outcome === "limited" ? eq(requestLogs.outcome, "limited") : f.outcome === "errors" ? gte(requestLogs.status, 400) : undefined,
+    f.outcome === "limited" ? eq(requestLogs.outcome, "limited") : f.outcome === "errors" ? or(gte(requestLogs.status, 400), ne(requestLogs.outcome, "success")) : undefined,
     after ? sql`(${requestLogs.createdAt}, ${requestLogs.id}) < (${after.at}::timestamptz, ${after.id})` : undefined,
   );
 }
