@@ -1,10 +1,11 @@
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import postgres from "postgres";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import type { CallDTO } from "@/lib/usage/dashboard";
-import { ANTHROPIC_USAGE, EMBEDDING_USAGE, LONG_LINE_BYTES, startAccountingUpstream, type AccountingUpstream } from "../fixtures/accounting-upstream";
+import { ANTHROPIC_USAGE, EMBEDDING_USAGE, GZIP_USAGE, LONG_LINE_BYTES, startAccountingUpstream, type AccountingUpstream } from "../fixtures/accounting-upstream";
 import { unique } from "../fixtures/api";
 import { freePort, sharedPostgres, startAppProcess, type AppProcess } from "../fixtures/app-process";
 import { adminClient } from "../fixtures/gateway-setup";
@@ -239,6 +240,64 @@ for (const mount of ["server", "route", "standalone"] as const) {
       // A stream that never began is logged as the stream it was asked to be, with its model.
       await expect(sdk(p.key, p.secret).chat.completions.create({ model: "gpt-4o", messages: [], stream: true })).rejects.toMatchObject({ status: 504 });
       expect((await rows(p.key, 2))[1]).toMatchObject({ status: 504, outcome: "upstream_timeout", model: "gpt-4o", stream: true });
+    });
+
+    test("an upstream that compresses its answer although asked not to: the client gets it decoded, and it is counted", async () => {
+      const p = await provider("/v1/gzip");
+      const client = sdk(p.key, p.secret);
+      const plain = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+      expect(plain.choices[0]!.message.content).toBe("Hello, compressed.");
+      let text = "";
+      for await (const chunk of await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], stream: true })) {
+        expect(chunk.usage ?? null).toBeNull();
+        text += chunk.choices[0]?.delta.content ?? "";
+      }
+      expect(text).toBe("Hello, compressed.");
+      for (const row of await rows(p.key, 2)) {
+        expect(row).toMatchObject({ status: 200, outcome: "success", model: "gpt-4o", promptTokens: GZIP_USAGE.prompt_tokens, completionTokens: GZIP_USAGE.completion_tokens });
+      }
+    });
+
+    test("a gzip-compressed request body goes upstream decoded (usage asked for and counted); an unknown encoding is a 415", async () => {
+      const p = await provider();
+      const headers = { "content-type": "application/json", "content-encoding": "gzip", authorization: `Bearer ${p.secret}` };
+      const res = await fetch(`${origin()}/gateway/${p.key}/v1/chat/completions`, { method: "POST", headers, body: gzipSync(chat("gpt-4o", { stream: true })) });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("[DONE]");
+      const sent = upstream.recorded.filter((r) => r.path === "/v1/chat/completions").at(-1)!;
+      expect(sent.headers["content-encoding"]).toBeUndefined();
+      expect(JSON.parse(sent.body)).toMatchObject({ model: "gpt-4o", stream: true, stream_options: { include_usage: true } });
+      const zstd = await fetch(`${origin()}/gateway/${p.key}/v1/chat/completions`, { method: "POST", headers: { ...headers, "content-encoding": "zstd" }, body: "x" });
+      expect(zstd.status).toBe(415);
+      expect((await zstd.json()).error.code).toBe("unsupported_encoding");
+      const [counted, refused] = await rows(p.key, 2);
+      expect(counted).toMatchObject({ status: 200, outcome: "success", model: "gpt-4o", stream: true, promptTokens: 9 });
+      expect(refused).toMatchObject({ status: 415, outcome: "refused", errorCode: "unsupported_encoding" });
+    });
+
+    test("an error the upstream sends inside a 200 stream is the call's outcome, with its excerpt", async () => {
+      const p = await provider("/v1/stream-error");
+      // The SDK raises on the error event (and leaves); curl-like clients read to the end.
+      await expect(
+        (async () => {
+          for await (const _ of await sdk(p.key, p.secret).chat.completions.create({ model: "gpt-4o", messages: [], stream: true }));
+        })(),
+      ).rejects.toThrow(/server had an error/);
+      const res = await fetch(`${origin()}/gateway/${p.key}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${p.secret}` }, body: chat("gpt-4o", { stream: true }) });
+      expect(await res.text()).toContain("server_error");
+      const key = unique("anthover");
+      expect((await api.post("/api/v1/providers", { data: { apiType: "anthropic-messages", key, name: key, baseUrl: `${upstream.url}/anthropic-overloaded`, apiKey: REAL_KEY } })).status()).toBe(201);
+      const anthropicKey = (await (await api.post("/api/v1/keys", { data: { name: key } })).json()).secret;
+      const anthropic = new Anthropic({ apiKey: anthropicKey, baseURL: `${origin()}/gateway/${key}`, maxRetries: 0 });
+      await expect(
+        (async () => {
+          for await (const _ of await anthropic.messages.create({ model: "claude-test", max_tokens: 16, messages: [{ role: "user", content: "hi" }], stream: true }));
+        })(),
+      ).rejects.toThrow(/Overloaded/);
+      for (const row of [...(await rows(p.key, 2)), ...(await rows(key, 1))]) {
+        expect(row).toMatchObject({ status: 200, stream: true, outcome: "upstream_error", errorCode: "upstream_stream_error" });
+        expect(row.errorExcerpt).toMatch(/server had an error|Overloaded/);
+      }
     });
 
     test("an Anthropic call whose upstream cannot be reached is logged with the model and stream it asked for", async () => {

@@ -136,6 +136,14 @@ test.describe.serial("budgets and rate limits shared by two processes", () => {
     expect(listed.spend.spentUsd).toBeGreaterThanOrEqual(0.02);
   });
 
+  test("back-to-back calls on one process: the call after the one that spends the budget is refused at once", async () => {
+    const key = await newKey({ budgetUsd: 0.02, budgetPeriod: "day" });
+    // No waiting for the counters: each call starts the moment the previous one ends.
+    await complete(a, key.secret);
+    await complete(a, key.secret); // crosses the budget
+    expect((await refusal(a, key.secret)).headers?.get("x-gatehouse-limit")).toBe("key_budget_day");
+  });
+
   test("a user's monthly budget holds across the user's keys and both processes", async () => {
     const user = await api("POST", "/api/v1/users", { username: "budgeted", password: "budgeted-password-1" });
     expect(user.status).toBe(201);

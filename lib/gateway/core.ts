@@ -4,7 +4,7 @@ import { getConfig } from "@/lib/config";
 import { readCapped } from "@/lib/http/read-capped";
 import { VIRTUAL_KEY_PREFIX } from "@/lib/keys/queries";
 import { isCuttingOff } from "@/lib/lifecycle";
-import { admitCall, knownUnlimited, recordCallUsage } from "@/lib/limits/admission";
+import { addUnwrittenUsage, admitCall, knownUnlimited, recordCallUsage, removeUnwrittenUsage } from "@/lib/limits/admission";
 import { log } from "@/lib/log";
 import { emptyUsage, getApiType, UpstreamRefusal, type ApiTypeModule, type Usage } from "@/lib/providers/api-types";
 import { openAIErrorBody } from "@/lib/providers/api-types/openai-shared";
@@ -15,7 +15,7 @@ import { JsonUsageReader } from "./json-usage";
 import { lookupKey, lookupProvider, whyKeyUnusable, type GatewayKey, type UpstreamProvider } from "./lookups";
 import { costOf } from "./pricing";
 import { redactText, StreamRedactor } from "./redaction";
-import { addMembers } from "./request-body";
+import { addMembers, decodeRequestBody } from "./request-body";
 import { callUpstream, type CallSignal, type UpstreamBody, type UpstreamHead } from "./upstream-call";
 import { NdjsonUsageReader, SseUsageReader } from "./stream-usage";
 
@@ -225,6 +225,14 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
     if (read === "too_large") return tooLarge(call, config.maxBodyBytes);
     if (read === "aborted") return disconnected(call, "before_answer");
     body = read;
+    const encoding = req.header("content-encoding");
+    if (encoding !== null) {
+      const decoded = await decodeRequestBody(body, encoding, config.maxBodyBytes);
+      if (decoded === "too_large") return tooLarge(call, config.maxBodyBytes);
+      if (decoded === "unsupported") return refuse(call, 415, `Content-Encoding "${printable(encoding.slice(0, 40))}" is not supported: send the body plain, or as gzip, deflate or br`, "unsupported_encoding", "refused");
+      if (decoded === "undecodable") return refuse(call, 400, `The request body is not valid ${printable(encoding.slice(0, 40))} data`, "invalid_body", "refused");
+      body = decoded;
+    }
     if (body.length > 0 && apiType.inspectsRequestBody(req.method, clientPath)) {
       const parsed = parseObject(body);
       if (parsed) {
@@ -265,12 +273,7 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
       signal,
     );
   } catch (err) {
-    // No answer to read the model from: the row names the one asked for (bodies the type
-    // does not inspect are parsed only now, on this failure path).
-    if (call.requestedModel === null && body !== null && body.length > 0) {
-      const parsed = parseObject(body);
-      if (parsed) noteRequest(call, parsed);
-    }
+    noteRequestOnFailure(call, body);
     if (signal.aborted) return disconnected(call, "before_answer");
     if (err instanceof undiciErrors.HeadersTimeoutError) {
       const seconds = config.ttfbTimeoutMs / 1000;
@@ -279,6 +282,7 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
     return refuse(call, 502, `Provider "${provider.key}" could not be reached (${describeError(err)})`, "upstream_unreachable", "upstream_unreachable");
   }
   call.ttfbMs = Math.round(performance.now() - call.started);
+  if (upstream.statusCode >= 400) noteRequestOnFailure(call, body);
   return answer(call, upstream, usageInjected, signal);
 }
 
@@ -286,6 +290,17 @@ async function serve(req: IncomingCall, call: Call): Promise<CallReply> {
 function noteRequest(call: Call, body: Record<string, unknown>): void {
   if (typeof body.model === "string") call.requestedModel = body.model;
   call.requestedStream = body.stream === true;
+}
+
+/**
+ * A call that failed upstream (no answer, or an error answer, which seldom names a model):
+ * its row names the model and stream the body asked for. Bodies the API type does not
+ * inspect on the way out are parsed only here, off the successful path.
+ */
+function noteRequestOnFailure(call: Call, body: Buffer | null): void {
+  if (call.requestedModel !== null || body === null || body.length === 0) return;
+  const parsed = parseObject(body);
+  if (parsed) noteRequest(call, parsed);
 }
 
 const USAGE_COUNTING = Symbol.for("gatehouse.gateway.usageCounting");
@@ -308,7 +323,13 @@ function countUsageOnceRowsAreWritten(): void {
       sum.costUsd += row.costUsd ?? 0;
       byKey.set(row.virtualKeyId, sum);
     }
-    for (const sum of byKey.values()) await recordCallUsage(sum);
+    for (const sum of byKey.values()) {
+      try {
+        await recordCallUsage(sum);
+      } finally {
+        removeUnwrittenUsage(sum);
+      }
+    }
   });
 }
 countUsageOnceRowsAreWritten();
@@ -354,12 +375,15 @@ async function answer(call: Call, upstream: UpstreamHead, usageInjected: boolean
   const redactor = secrets.some((s) => s.length >= 8) ? new StreamRedactor(secrets, false) : null;
   let transform: (chunk: Buffer) => Buffer | Buffer[];
   let flush: () => Buffer[] = () => [];
+  let streamed: SseUsageReader | NdjsonUsageReader | null = null;
   if (isSse) {
     const reader = new SseUsageReader(apiType, usage, usageInjected);
+    streamed = reader;
     transform = (chunk) => reader.push(chunk);
     flush = () => reader.end();
   } else if (isNdjson) {
     const reader = new NdjsonUsageReader(apiType, usage);
+    streamed = reader;
     transform = (chunk) => (reader.push(chunk), chunk);
     flush = () => (reader.end(), []);
   } else if (contentType.includes("json") && apiType.jsonUsageKeys.length > 0) {
@@ -380,7 +404,15 @@ async function answer(call: Call, upstream: UpstreamHead, usageInjected: boolean
       }
     : transform;
 
-  const onEnd = (how: AnswerEnd) => logCall(call, { status, outcome: endOutcome(how, "success"), errorCode: endCode(how, null), excerpt: null, usage, stream: isSse || isNdjson });
+  const onEnd = (how: AnswerEnd) => {
+    // An error the upstream sent inside its stream is the call's outcome, even when the
+    // client (an SDK that raises on it) left or the upstream broke off right after it.
+    const streamError = streamed?.streamError ?? null;
+    if (streamError !== null) {
+      const excerpt = redactText(streamError.slice(0, EXCERPT_CHARS), secrets);
+      logCall(call, { status, outcome: "upstream_error", errorCode: "upstream_stream_error", excerpt, usage, stream: true });
+    } else logCall(call, { status, outcome: endOutcome(how, "success"), errorCode: endCode(how, null), excerpt: null, usage, stream: isSse || isNdjson });
+  };
   if (NULL_BODY_STATUSES.has(status)) {
     upstream.body.discard();
     onEnd("complete");
@@ -468,6 +500,11 @@ function logCall(
   };
   enqueueRequestLog(row, call.rowExpected);
   call.rowExpected = false;
+  // A limited key's next call must see this one's spend before its counters are written.
+  const key = call.key;
+  if (key && end.outcome !== "refused" && end.outcome !== "limited" && !knownUnlimited(key.id, key.userId)) {
+    addUnwrittenUsage({ keyId: key.id, userId: key.userId, tokens: (row.promptTokens ?? 0) + (row.completionTokens ?? 0), costUsd: row.costUsd ?? 0 });
+  }
 }
 
 /** Answers the call with an error of the gateway's own, in the client SDK's shape, and logs it. */
@@ -602,7 +639,9 @@ function forwardedHeaders(incoming: IncomingCall, module: ApiTypeModule, secret:
   return out;
 }
 
-const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "set-cookie", "trailer", "upgrade", "proxy-authenticate"]);
+// content-encoding is gone already when the answer was decoded (lib/gateway/upstream-call.ts);
+// one left names an encoding the client must decode itself.
+const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "trailer", "upgrade", "proxy-authenticate"]);
 
 // Answers a browser may show inline; anything else is sent as a download.
 const INLINE_TYPES = /^(application\/(json|x-ndjson|octet-stream)|text\/(event-stream|plain)|audio\/|image\/(png|jpeg|gif|webp))/i;

@@ -1,3 +1,6 @@
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+
 /**
  * Adds top-level members to a JSON object's bytes without re-serialising it: the rest of
  * the client's body goes upstream byte for byte, and the cost does not grow with the
@@ -44,4 +47,28 @@ const CLOSE_BRACE = 0x7d;
 /** JSON's insignificant whitespace: space, tab, line feed, carriage return (RFC 8259 §2). */
 function isJsonSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
+
+const gunzip = promisify(zlib.gunzip);
+const inflate = promisify(zlib.inflate);
+const brotliDecompress = promisify(zlib.brotliDecompress);
+
+/**
+ * A request body the client compressed (`Content-Encoding: gzip`, `deflate` or `br`),
+ * decoded — the gateway reads the JSON (usage injection, the model for the log) and sends
+ * it upstream plain, since an upstream API may not take a compressed body. `maxBytes` caps
+ * the decoded size (a small body that inflates hugely is refused, not expanded).
+ * @returns the decoded bytes, or why not: `too_large` (over `maxBytes` decoded),
+ *   `undecodable` (not valid data of that encoding), `unsupported` (another encoding).
+ */
+export async function decodeRequestBody(body: Buffer, encoding: string, maxBytes: number): Promise<Buffer | "too_large" | "undecodable" | "unsupported"> {
+  const name = encoding.trim().toLowerCase();
+  if (name === "" || name === "identity") return body;
+  const decode = name === "gzip" || name === "x-gzip" ? gunzip : name === "deflate" ? inflate : name === "br" ? brotliDecompress : null;
+  if (!decode) return "unsupported";
+  try {
+    return await decode(body, { maxOutputLength: maxBytes });
+  } catch (err) {
+    return (err as NodeJS.ErrnoException)?.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError ? "too_large" : "undecodable";
+  }
 }

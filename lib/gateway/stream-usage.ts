@@ -47,6 +47,8 @@ export class SseUsageReader {
   private passing = false;
   /** Usage-only events withheld from the client. */
   withheld = 0;
+  /** The first error event the upstream sent inside its 2xx stream, if any ({@link streamErrorOf}). */
+  streamError: string | null = null;
 
   constructor(
     private readonly readers: Readers,
@@ -186,6 +188,7 @@ export class SseUsageReader {
     let usageOnly = false;
     if (this.data.length > 0 && !this.eventTooLong) {
       const data = this.data.length === 1 ? this.data[0]! : this.data.join("\n");
+      this.streamError ??= streamErrorOf(this.eventName, data);
       try {
         this.readers.readSseUsage(this.eventName, data, this.usage);
         if (this.withhold) usageOnly = this.readers.isUsageOnlyEvent(this.eventName, data);
@@ -201,6 +204,18 @@ export class SseUsageReader {
   }
 }
 
+/**
+ * An error an upstream reports inside a stream it began with a 2xx, as each API does:
+ * an `error` event (Anthropic, https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events;
+ * OpenAI Responses), a failed response (`response.failed`), or a data line that is an
+ * error object (`{"error": …}`: OpenAI-style chat streams, Gemini, Ollama's NDJSON). Returns
+ * the event's data (the log row's excerpt), or null.
+ */
+export function streamErrorOf(event: string | undefined, data: string): string | null {
+  if (event === "error" || event === "response.failed") return data;
+  return data.startsWith('{"error"') || /^\s*\{\s*"error"\s*:/.test(data.slice(0, 32)) ? data : null;
+}
+
 /** Whether `buf[start, end)` begins with `prefix` (compared in place: no view is made per line). */
 function startsWith(buf: Buffer, start: number, end: number, prefix: Buffer): boolean {
   if (end - start < prefix.length) return false;
@@ -213,6 +228,9 @@ export class NdjsonUsageReader {
   private line: Buffer[] = [];
   private lineBytes = 0;
   private lineTooLong = false;
+
+  /** The first error line the upstream sent inside its 2xx stream, if any ({@link streamErrorOf}). */
+  streamError: string | null = null;
 
   constructor(
     private readonly readers: Readers,
@@ -258,6 +276,7 @@ export class NdjsonUsageReader {
     if (skip) return;
     const text = line.toString("utf8").trim();
     if (text === "") return;
+    this.streamError ??= streamErrorOf(undefined, text);
     try {
       this.readers.readNdjsonUsage(text, this.usage);
     } catch {

@@ -1,4 +1,5 @@
 import type { EventEmitter } from "node:events";
+import zlib from "node:zlib";
 import type { Dispatcher } from "undici";
 
 /**
@@ -54,6 +55,8 @@ export function callUpstream(dispatcher: Dispatcher, opts: Dispatcher.DispatchOp
 class UpstreamHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
   private body: UpstreamBody | null = null;
+  /** Set when the upstream compressed its answer although asked not to (`accept-encoding: identity`). */
+  private decoder: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null = null;
   private settled = false;
   private readonly onAbort = () => {
     this.controller?.abort(new Error("aborted"));
@@ -88,16 +91,20 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
     if (statusCode < 200 || this.settled) return; // 1xx: informational, the real head follows
     this.settled = true;
     this.unwatch();
-    this.body = new UpstreamBody(controller);
-    this.resolve({ statusCode, headers, body: this.body });
+    const body = new UpstreamBody(controller);
+    this.body = body;
+    if (headers["content-encoding"] !== undefined) this.decoder = decoderFor(headers, body);
+    this.resolve({ statusCode, headers, body });
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.body?.push(chunk);
+    if (this.decoder) this.decoder.write(chunk);
+    else this.body?.push(chunk);
   }
 
   onResponseEnd(): void {
-    this.body?.finish();
+    if (this.decoder) this.decoder.end();
+    else this.body?.finish();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
@@ -114,6 +121,38 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
     this.unwatch();
     this.reject(err);
   }
+}
+
+/**
+ * A decompressor for an answer the upstream compressed although the gateway asked for
+ * `identity` (some servers compress regardless): the body is handed on decoded — so usage
+ * can be read and the client gets the bytes its `content-type` promises — and
+ * `content-encoding` is removed from `headers`. An encoding Node cannot decode (zstd…) is
+ * left as it is, header and bytes, for the client to decode (its usage stays unread).
+ */
+function decoderFor(headers: Record<string, string | string[] | undefined>, body: UpstreamBody): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null {
+  const raw = headers["content-encoding"];
+  const encoding = (Array.isArray(raw) ? raw.join(",") : (raw ?? "")).trim().toLowerCase();
+  if (encoding === "" || encoding === "identity") {
+    delete headers["content-encoding"];
+    return null;
+  }
+  // Flushing every input chunk: an SSE event must not wait inside the decompressor.
+  const flush = { flush: zlib.constants.Z_SYNC_FLUSH };
+  const decoder =
+    encoding === "gzip" || encoding === "x-gzip"
+      ? zlib.createGunzip(flush)
+      : encoding === "deflate"
+        ? zlib.createInflate(flush)
+        : encoding === "br"
+          ? zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH })
+          : null;
+  if (!decoder) return null;
+  delete headers["content-encoding"];
+  decoder.on("data", (chunk: Buffer) => body.push(chunk));
+  decoder.on("end", () => body.finish());
+  decoder.on("error", (err) => body.fail(new Error(`the upstream's ${encoding} answer does not decode: ${err.message}`)));
+  return decoder;
 }
 
 /**

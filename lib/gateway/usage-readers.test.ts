@@ -3,7 +3,7 @@ import { emptyUsage } from "@/lib/providers/api-types";
 import { openaiCompletions } from "@/lib/providers/api-types/openai-completions";
 import { pieces } from "@/lib/providers/api-types/testing";
 import { JsonUsageReader, WHOLE_BODY_LIMIT } from "./json-usage";
-import { HOLD_LIMIT, NdjsonUsageReader, SseUsageReader } from "./stream-usage";
+import { HOLD_LIMIT, NdjsonUsageReader, SseUsageReader, streamErrorOf } from "./stream-usage";
 
 const chunkOf = (event: object) => `data: ${JSON.stringify(event)}\n\n`;
 const USAGE = { prompt_tokens: 9, completion_tokens: 1, total_tokens: 10, prompt_tokens_details: { cached_tokens: 4 } };
@@ -113,5 +113,48 @@ describe("usage from NDJSON streams", () => {
     for (const piece of pieces('{"a":1}\n{"b":2}\r\n\n{"done":true}', 3)) reader.push(Buffer.from(piece));
     reader.end();
     expect(lines).toEqual(['{"a":1}', '{"b":2}', '{"done":true}']);
+  });
+});
+
+describe("errors inside a 2xx stream", () => {
+  it.each([
+    ["an OpenAI-style error chunk", undefined, '{"error":{"message":"The server had an error","type":"server_error"}}'],
+    ["one with spaces", undefined, ' { "error" : "boom" }'],
+    ["an Anthropic error event", "error", '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}'],
+    ["a failed Responses response", "response.failed", '{"type":"response.failed","response":{"status":"failed"}}'],
+  ])("are recognised: %s", (_name, event, data) => {
+    expect(streamErrorOf(event, data)).toBe(data);
+  });
+
+  it.each([
+    [undefined, '{"id":"c","object":"chat.completion.chunk","choices":[{"delta":{"content":"{\\"error\\": no"}}]}'],
+    ["message_delta", '{"type":"message_delta","usage":{"output_tokens":3}}'],
+    [undefined, "[DONE]"],
+  ])("and ordinary events are not (%s)", (event, data) => {
+    expect(streamErrorOf(event, data)).toBeNull();
+  });
+
+  it("the SSE reader keeps the first one, whatever the chunking, and passes the stream on whole", () => {
+    const error = '{"error":{"message":"The server had an error","type":"server_error"}}';
+    const body = delta("Hel") + `data: ${error}\n\n` + "data: [DONE]\n\n";
+    for (const size of [1, 7, 1000]) {
+      const usage = emptyUsage();
+      const reader = new SseUsageReader(openaiCompletions, usage, true);
+      const out: Buffer[] = [];
+      for (const piece of pieces(body, size)) {
+        const got = reader.push(Buffer.from(piece));
+        out.push(...(Array.isArray(got) ? got : [got]));
+      }
+      out.push(...reader.end());
+      expect(reader.streamError).toBe(error);
+      expect(Buffer.concat(out).toString("utf8")).toBe(body);
+    }
+  });
+
+  it("the NDJSON reader too (Ollama's error line)", () => {
+    const reader = new NdjsonUsageReader(openaiCompletions, emptyUsage());
+    for (const piece of pieces('{"model":"llama3.2","done":false}\n{"error":"model runner crashed"}\n', 5)) reader.push(Buffer.from(piece));
+    reader.end();
+    expect(reader.streamError).toBe('{"error":"model runner crashed"}');
   });
 });

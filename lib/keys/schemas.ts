@@ -50,6 +50,8 @@ export const updateKeySchema = z.object({
     if (parsed.success) return parsed.data ?? null;
     for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
     return z.NEVER;
-  }),
+  })
+    // Omitted = unchanged (without this, zod 4 refuses a missing key to a transform).
+    .optional(),
 });
 export type UpdateKeyInput = z.input<typeof updateKeySchema>;

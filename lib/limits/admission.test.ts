@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { spendCounters, users, virtualKeys } from "@/lib/db/schema";
-import { admitCall, recordCallUsage } from "./admission";
+import { addUnwrittenUsage, admitCall, recordCallUsage, removeUnwrittenUsage } from "./admission";
 import { getSpendNow, setLimits } from "./queries";
 import { NO_LIMITS, limitsSchema, type Limits } from "./schemas";
 
@@ -94,6 +94,23 @@ describe("admitCall", () => {
     expect(await admit("2026-03-02T12:00:05Z", otherKeyId)).toMatchObject({ limit: "user_budget_month" });
     const spent = await getSpendNow({ scope: "user", ids: [userId], periods: new Map([[userId, "month"]]), now: at("2026-03-02T12:00:05Z") });
     expect(spent.get(userId)?.spentUsd).toBeCloseTo(0.5);
+  });
+
+  it("a call's usage counts from the moment it ends, before its counters are written", async () => {
+    await setLimits({ scope: "key", id: keyId, limits: limits({ budgetUsd: 0.0001, budgetPeriod: "day", tokensPerMinute: 100 }) });
+    expect(await admit("2026-03-02T12:00:00Z")).toBeNull();
+    const ended = { keyId, userId, tokens: 50, costUsd: 0.0000525 };
+    addUnwrittenUsage(ended);
+    expect(await admit("2026-03-02T12:00:00.010Z")).toBeNull(); // $0.0000525 of $0.0001
+    addUnwrittenUsage(ended);
+    expect(await admit("2026-03-02T12:00:00.020Z")).toMatchObject({ limit: "key_tpm" }); // 100 tokens this minute
+    // Once written, the counters hold it, and memory no longer does (no double count).
+    await spend("2026-03-02T12:00:00.030Z", 0.000105, 100);
+    removeUnwrittenUsage(ended);
+    removeUnwrittenUsage(ended);
+    expect(await admit("2026-03-02T12:01:00Z")).toMatchObject({ limit: "key_budget_day" });
+    await setLimits({ scope: "key", id: keyId, limits: limits({ budgetUsd: 0.0002, budgetPeriod: "day" }) });
+    expect(await admit("2026-03-02T12:01:01Z")).toBeNull();
   });
 
   it("a changed limit applies at once in the process that changed it", async () => {

@@ -16,7 +16,11 @@ import type { Limits } from "./schemas";
  * - The minute window is the UTC minute; budgets run per UTC day, ISO week or month.
  * - A call's tokens and cost are known only once it ends ({@link recordCallUsage}), so TPM
  *   and budgets stop the NEXT call once reached. Under concurrency they overshoot by what
- *   the calls already admitted spend; RPM is exact (the increment is atomic).
+ *   the calls already admitted spend; RPM is exact (the increment is atomic). The counters
+ *   are written with the calls' log rows (within ~100 ms); until then this process counts
+ *   a finished call's usage from memory ({@link addUnwrittenUsage}), so a client calling
+ *   again right after a call ends meets the budget it spent. Another process sees it once
+ *   written.
  */
 
 /** How long a process trusts what it read of spend_limits, ms. */
@@ -47,6 +51,38 @@ const subjectKey = (scope: LimitScope, id: string) => `${scope}:${id}`;
 /** Forgets cached limits of a subject (after changing them in this process). */
 export function forgetCachedLimits(scope: LimitScope, id: string): void {
   cache.delete(subjectKey(scope, id));
+}
+
+/** Tokens and USD of calls that ended on this process and are not in spend_counters yet, per subject. */
+const unwritten = new Map<string, { tokens: number; costUsd: number }>();
+
+export interface CallUsage {
+  keyId: string;
+  userId: string;
+  /** prompt + completion tokens */
+  tokens: number;
+  costUsd: number;
+}
+
+/** Counts a finished call's usage for its key and user until its counters are written ({@link removeUnwrittenUsage}). */
+export function addUnwrittenUsage(u: CallUsage): void {
+  for (const subject of [subjectKey("key", u.keyId), subjectKey("user", u.userId)]) {
+    const sum = unwritten.get(subject) ?? { tokens: 0, costUsd: 0 };
+    sum.tokens += u.tokens;
+    sum.costUsd += u.costUsd;
+    unwritten.set(subject, sum);
+  }
+}
+
+/** Stops counting usage from memory once {@link recordCallUsage} wrote it (never below zero). */
+export function removeUnwrittenUsage(u: CallUsage): void {
+  for (const subject of [subjectKey("key", u.keyId), subjectKey("user", u.userId)]) {
+    const sum = unwritten.get(subject);
+    if (!sum) continue;
+    sum.tokens -= u.tokens;
+    sum.costUsd -= u.costUsd;
+    if (sum.tokens <= 0 && sum.costUsd <= 1e-12) unwritten.delete(subject);
+  }
 }
 
 const hasAny = (l: Limits) => l.budgetUsd !== null || l.requestsPerMinute !== null || l.tokensPerMinute !== null;
@@ -140,12 +176,13 @@ export async function admitCall({ keyId, userId, now = new Date() }: { keyId: st
     if (rpm !== null && row.minuteRequests > rpm) {
       return { limit: `${s.scope}_rpm`, retryAfterSeconds: secondsUntil(nextMinute, now), message: `Rate limit reached: ${who} may make ${rpm} requests per minute` };
     }
-    const minuteTokens = row.minuteStart.getTime() >= w.minuteStart.getTime() ? row.minuteTokens : 0;
+    const notYet = unwritten.get(subjectKey(s.scope, s.id));
+    const minuteTokens = (row.minuteStart.getTime() >= w.minuteStart.getTime() ? row.minuteTokens : 0) + Math.max(0, notYet?.tokens ?? 0);
     if (tpm !== null && minuteTokens >= tpm) {
       return { limit: `${s.scope}_tpm`, retryAfterSeconds: secondsUntil(nextMinute, now), message: `Rate limit reached: ${who} may use ${tpm} tokens per minute` };
     }
     if (budgetUsd !== null && budgetPeriod !== null) {
-      const spent = spentIn(row, budgetPeriod, now);
+      const spent = spentIn(row, budgetPeriod, now) + Math.max(0, notYet?.costUsd ?? 0);
       if (spent >= budgetUsd) {
         const resets = periodEnd(budgetPeriod, now);
         return {

@@ -28,6 +28,8 @@ export const limitsSchema = z
         .number({ error: "Enter the budget in US dollars, e.g. 25 or 0.50" })
         .finite("Enter the budget in US dollars, e.g. 25 or 0.50")
         .min(0, "The budget cannot be negative")
+        // Stored to the hundredth of a cent: a smaller budget would be kept as $0 and refuse every call.
+        .refine((usd) => usd <= 0 || usd >= 0.0001, "The budget must be at least $0.0001 (or 0, or empty for none)")
         .max(MAX_BUDGET_USD, `The budget must be at most $${MAX_BUDGET_USD.toLocaleString("en")}`)
         .nullable(),
     ),

@@ -48,6 +48,7 @@ describe("openai-completions: request body", () => {
     ["streamed, stream_options null", { stream: true, stream_options: null }, { changed: true, usageInjected: true }, { include_usage: true }],
     ["streamed, include_usage false", { stream: true, stream_options: { include_usage: false, x: 1 } }, { changed: true, usageInjected: true }, { include_usage: true, x: 1 }],
     ["streamed, asked for usage", { stream: true, stream_options: { include_usage: true } }, { changed: false, usageInjected: false }, { include_usage: true }],
+    ["streamed, stream_options not an object (left for the upstream to refuse)", { stream: true, stream_options: 5 }, { changed: false, usageInjected: false }, 5],
     ["not streamed", { stream: false }, { changed: false, usageInjected: false }, undefined],
   ])("%s", (_name, body, result, streamOptions) => {
     const b: Record<string, unknown> = { model: "gpt-4o", ...body };

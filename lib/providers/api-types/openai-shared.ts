@@ -105,7 +105,8 @@ export function injectStreamUsage(body: Record<string, unknown>, clientPath: str
     return { changed: true, usageInjected: true, added: STREAM_USAGE_MEMBER };
   }
   const options = objectOf(body.stream_options);
-  if (options?.include_usage === true) return { changed: false, usageInjected: false };
+  // Options that are not an object are the client's mistake: left for the upstream to refuse.
+  if (options?.include_usage === true || (options === null && body.stream_options !== null)) return { changed: false, usageInjected: false };
   body.stream_options = { ...(options ?? {}), include_usage: true };
   return { changed: true, usageInjected: true };
 }
