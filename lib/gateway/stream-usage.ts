@@ -213,7 +213,10 @@ export class SseUsageReader {
  */
 export function streamErrorOf(event: string | undefined, data: string): string | null {
   if (event === "error" || event === "response.failed") return data;
-  return data.startsWith('{"error"') || /^\s*\{\s*"error"\s*:/.test(data.slice(0, 32)) ? data : null;
+  // Per event on the hot path: a chunk starting `{"id"…` is told apart by two characters.
+  const first = data.charCodeAt(0);
+  if (first === 0x7b /* { */ && data.charCodeAt(1) === 0x22 /* " */) return data.startsWith('{"error"') ? data : null;
+  return (first === 0x7b || first <= 0x20) && /^\s*\{\s*"error"\s*:/.test(data.slice(0, 32)) ? data : null;
 }
 
 /** Whether `buf[start, end)` begins with `prefix` (compared in place: no view is made per line). */
