@@ -83,16 +83,24 @@ export class JsonUsageReader {
     this.scan(buf);
   }
 
-  /** The wanted values found (absent keys are missing; a broken or non-object body gives `{}`). */
+  /**
+   * The wanted values found (absent keys are missing; a broken or non-object body gives `{}`;
+   * a small array of objects gives each key's last value).
+   */
   result(): Record<string, unknown> {
     if (!this.scanning) {
       if (this.keptBytes === 0) return {};
       try {
         const body = this.kept.length === 1 ? this.kept[0]! : Buffer.concat(this.kept, this.keptBytes);
         const parsed: unknown = JSON.parse(body.toString("utf8"));
-        if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return {};
+        if (parsed === null || typeof parsed !== "object") return {};
         const out: Record<string, unknown> = {};
-        for (const key of this.wanted) if (Object.hasOwn(parsed, key)) out[key] = (parsed as Record<string, unknown>)[key];
+        // An array of objects (Gemini's streamGenerateContent without alt=sse): the last
+        // element that has a wanted key gives its value (usage comes with the last chunk).
+        for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
+          if (item === null || typeof item !== "object" || Array.isArray(item)) continue;
+          for (const key of this.wanted) if (Object.hasOwn(item, key)) out[key] = (item as Record<string, unknown>)[key];
+        }
         return out;
       } catch {
         return {};

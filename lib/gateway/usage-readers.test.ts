@@ -42,6 +42,16 @@ describe("usage from JSON answers of any size", () => {
     expect(readJson("[1,2,3]", 3)).toEqual({});
     expect(readJson(`[${"1,".repeat(WHOLE_BODY_LIMIT)}1]`, 10_000)).toEqual({});
   });
+
+  it("reads the last values from an array of objects (Gemini's streamGenerateContent without alt=sse)", () => {
+    const chunks = [
+      { candidates: [{ content: { parts: [{ text: "Hel" }] } }], modelVersion: "gemini-2.5-flash" },
+      { candidates: [{ content: { parts: [{ text: "lo" }] } }], usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 2 }, modelVersion: "gemini-2.5-flash" },
+    ];
+    const reader = new JsonUsageReader(["modelVersion", "usageMetadata"]);
+    for (const piece of pieces(JSON.stringify(chunks), 7)) reader.push(Buffer.from(piece));
+    expect(reader.result()).toEqual({ modelVersion: "gemini-2.5-flash", usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 2 } });
+  });
 });
 
 function runSse(body: string, size: number, withhold: boolean) {
