@@ -149,6 +149,7 @@ function decoderFor(headers: Record<string, string | string[] | undefined>, body
           : null;
   if (!decoder) return null;
   delete headers["content-encoding"];
+  body.decodeFrom(decoder);
   decoder.on("data", (chunk: Buffer) => body.push(chunk));
   decoder.on("end", () => body.finish());
   decoder.on("error", (err) => body.fail(new Error(`the upstream's ${encoding} answer does not decode: ${err.message}`)));
@@ -169,8 +170,15 @@ export class UpstreamBody {
   private socketHeld = false;
   private delivering = false;
   private early: ((err: Error) => void) | null = null;
+  /** The decompressor the body comes out of, if any: held with the socket, so a small answer that inflates hugely waits in neither. */
+  private decoder: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null = null;
 
   constructor(private readonly controller: Dispatcher.DispatchController) {}
+
+  /** @internal the body is the output of `decoder` (see decoderFor) */
+  decodeFrom(decoder: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress): void {
+    this.decoder = decoder;
+  }
 
   /** Bytes arrived and not handed to a reader yet. */
   get pendingBytes(): number {
@@ -211,12 +219,14 @@ export class UpstreamBody {
     if (this.socketHeld || this.done !== null) return;
     this.socketHeld = true;
     this.controller.pause();
+    this.decoder?.pause();
   }
 
   private releaseSocket(): void {
     if (!this.socketHeld) return;
     this.socketHeld = false;
     this.controller.resume();
+    this.decoder?.resume();
   }
 
   /** Abandons the body: the upstream request is aborted, nothing more is delivered. */
@@ -227,6 +237,7 @@ export class UpstreamBody {
       this.done = new Error("aborted");
       this.controller.abort(this.done);
     }
+    this.decoder?.destroy();
     this.queue = [];
     this.queuedBytes = 0;
   }
