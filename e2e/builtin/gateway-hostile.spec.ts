@@ -33,6 +33,26 @@ async function startHostileUpstream(): Promise<{ url: string; seen: Seen[]; clos
         res.write(body.slice(0, cut));
         return setTimeout(() => res.end(body.slice(cut)), 30);
       }
+      if (path === "/v1/headers") {
+        // Headers that would act on Gatehouse's origin, beside ones SDKs read; the key echoed
+        // in a successful answer, split across two writes, in a JSON body (chunked) and in an SSE comment.
+        const key = String(req.headers.authorization ?? "").slice(7);
+        const sse = req.headers.accept === "text/event-stream";
+        res.writeHead(200, {
+          "content-type": sse ? "text/event-stream" : "application/json",
+          "clear-site-data": '"cookies", "storage"',
+          refresh: "0; url=http://evil.example/phish",
+          "set-cookie": "gatehouse_session=x; Path=/",
+          "access-control-allow-origin": "*",
+          location: "http://evil.example/",
+          "x-request-id": "req_123",
+          "x-ratelimit-remaining-requests": "99",
+        });
+        const text = sse ? `data: {"x":1}\n\n: debug ${key}\n\ndata: [DONE]\n\n` : JSON.stringify({ note: `key ${key}` });
+        const cut = text.indexOf(key) + 10;
+        res.write(text.slice(0, cut));
+        return setTimeout(() => res.end(text.slice(cut)), 30);
+      }
       if (path === "/v1/huge-usage") {
         res.writeHead(200, { "content-type": "application/json" });
         return res.end(JSON.stringify({ model: "m\u0000odel", usage: { prompt_tokens: 1e308, completion_tokens: 99999999999999999999 } }));
@@ -79,6 +99,21 @@ test.describe("gateway against a hostile upstream", () => {
     expect(text).not.toContain(REAL_KEY);
     expect(text).toContain("Incorrect API key provided: [redacted]");
     expect(JSON.stringify(res.headers())).not.toContain(REAL_KEY);
+  });
+
+  test("only the upstream headers a client needs pass, and a key echoed across two writes of a 200 is redacted", async ({ request }) => {
+    const { providerKey, secret } = await setup(request, upstream.url);
+    for (const accept of ["application/json", "text/event-stream"]) {
+      const res = await request.get(`/gateway/${providerKey}/v1/headers`, { headers: { authorization: `Bearer ${secret}`, accept } });
+      expect(res.status()).toBe(200);
+      const headers = res.headers();
+      for (const name of ["clear-site-data", "refresh", "set-cookie", "access-control-allow-origin", "location"]) expect(headers[name], name).toBeUndefined();
+      expect(headers["x-request-id"]).toBe("req_123");
+      expect(headers["x-ratelimit-remaining-requests"]).toBe("99");
+      const text = await res.text();
+      expect(text, accept).not.toContain(REAL_KEY.slice(10));
+      expect(text, accept).toContain("[redacted]");
+    }
   });
 
   test("the virtual key never reaches the upstream, wherever the client puts it", async ({ request }) => {

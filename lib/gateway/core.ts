@@ -361,7 +361,7 @@ async function answer(call: Call, upstream: UpstreamHead, usageInjected: boolean
       return { status, headers: outHeaders, body: NULL_BODY_STATUSES.has(status) ? null : sent };
     }
     // A long error body: the read prefix, then the rest, redacted with hold-back.
-    const redactor = new StreamRedactor(secrets, true);
+    const redactor = new StreamRedactor(secrets, "always");
     const rest = new Answer(upstream.body, {
       cancelled: () => signal.aborted,
       prefix: prefix.map((c) => redactor.push(c)),
@@ -372,7 +372,8 @@ async function answer(call: Call, upstream: UpstreamHead, usageInjected: boolean
     return { status, headers: outHeaders, body: rest };
   }
 
-  const redactor = secrets.some((s) => s.length >= 8) ? new StreamRedactor(secrets, false) : null;
+  // A key an upstream echoes split across two reads is caught too; events are not held.
+  const redactor = secrets.some((s) => s.length >= 8) ? new StreamRedactor(secrets, isSse || isNdjson ? "partial-line" : "always", contentLength(upstream.headers)) : null;
   let transform: (chunk: Buffer) => Buffer | Buffer[];
   let flush: () => Buffer[] = () => [];
   let streamed: SseUsageReader | NdjsonUsageReader | null = null;
@@ -403,6 +404,8 @@ async function answer(call: Call, upstream: UpstreamHead, usageInjected: boolean
         return Array.isArray(out) ? out.map((b) => redactor.push(b)) : redactor.push(out);
       }
     : transform;
+  // What the redactor held back goes last (after the reader's own held bytes, redacted too).
+  const flushing = redactor ? () => [...flush().map((b) => redactor.push(b)), redactor.end()] : flush;
 
   const onEnd = (how: AnswerEnd) => {
     // An error the upstream sent inside its stream is the call's outcome, even when the
@@ -418,7 +421,7 @@ async function answer(call: Call, upstream: UpstreamHead, usageInjected: boolean
     onEnd("complete");
     return { status, headers: outHeaders, body: null };
   }
-  return { status, headers: outHeaders, body: new Answer(upstream.body, { transform: redacting, flush, onEnd, cancelled: () => signal.aborted }) };
+  return { status, headers: outHeaders, body: new Answer(upstream.body, { transform: redacting, flush: flushing, onEnd, cancelled: () => signal.aborted }) };
 }
 
 /**
@@ -639,15 +642,32 @@ function forwardedHeaders(incoming: IncomingCall, module: ApiTypeModule, secret:
   return out;
 }
 
-// content-encoding is gone already when the answer was decoded (lib/gateway/upstream-call.ts);
-// one left names an encoding the client must decode itself.
-const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "trailer", "upgrade", "proxy-authenticate"]);
+/** An answer's `content-length` in bytes, or null when absent or not a plain number. */
+function contentLength(headers: Record<string, string | string[] | undefined>): number | null {
+  const raw = headers["content-length"];
+  return typeof raw === "string" && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+}
+
+/**
+ * The upstream answer headers a client gets: what describes the body and what LLM SDKs
+ * read (request ids, rate limits, retry hints, processing time) — an allow-list, since
+ * the answer is served from Gatehouse's origin, where headers such as `Clear-Site-Data`,
+ * `Refresh`, `Set-Cookie` or `Access-Control-*` would act on its sign-in session.
+ * Sources: OpenAI (`x-request-id`, `openai-*`, `x-ratelimit-*`, `x-should-retry`,
+ * https://platform.openai.com/docs/api-reference/debugging-requests), Anthropic
+ * (`request-id`, `anthropic-ratelimit-*`, `retry-after`), Azure (`apim-request-id`,
+ * `x-ms-*`, `azureml-model-*`), Google (`x-goog-*`), Cloudflare AI Gateway (`cf-aig-*`).
+ * `content-encoding` is kept only when the answer was not decoded (an encoding the
+ * client must decode itself; lib/gateway/upstream-call.ts removes it otherwise).
+ */
+const FORWARDED_RESPONSE_HEADERS = new Set(["content-type", "content-encoding", "content-language", "cache-control", "date", "etag", "last-modified", "vary", "retry-after", "retry-after-ms", "x-should-retry", "x-request-id", "request-id", "apim-request-id", "openai-organization", "openai-processing-ms", "openai-version", "openai-model", "openai-project", "server-timing"]);
+const FORWARDED_RESPONSE_PREFIXES = /^(x-ratelimit-|ratelimit-|anthropic-|x-goog-|x-ms-|azureml-model-|cf-aig-|x-amzn-)/;
 
 // Answers a browser may show inline; anything else is sent as a download.
 const INLINE_TYPES = /^(application\/(json|x-ndjson|octet-stream)|text\/(event-stream|plain)|audio\/|image\/(png|jpeg|gif|webp))/i;
 
 /**
- * The upstream's headers minus hop-by-hop ones and cookies, real credentials redacted.
+ * The upstream's headers a client may get ({@link FORWARDED_RESPONSE_HEADERS}), real credentials redacted.
  * Answers are served from Gatehouse's own origin, so an upstream must never get to run
  * script there: CSP sandbox, `nosniff`, and a download unless browsers do not execute the type.
  */
@@ -655,7 +675,7 @@ function responseHeaders(upstream: Record<string, string | string[] | undefined>
   const out: Record<string, string> = {};
   for (const name in upstream) {
     const raw = upstream[name];
-    if (raw === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;
+    if (raw === undefined || !(FORWARDED_RESPONSE_HEADERS.has(name) || FORWARDED_RESPONSE_PREFIXES.test(name))) continue;
     const value = Array.isArray(raw) ? raw.join(", ") : raw;
     out[name] = secrets.some((s) => value.includes(s)) ? redactText(value, secrets) : value;
   }

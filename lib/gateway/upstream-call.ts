@@ -127,7 +127,7 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
  * A decompressor for an answer the upstream compressed although the gateway asked for
  * `identity` (some servers compress regardless): the body is handed on decoded — so usage
  * can be read and the client gets the bytes its `content-type` promises — and
- * `content-encoding` is removed from `headers`. An encoding Node cannot decode (zstd…) is
+ * `content-encoding` and `content-length` are removed from `headers`. An encoding Node cannot decode (zstd…) is
  * left as it is, header and bytes, for the client to decode (its usage stays unread).
  */
 function decoderFor(headers: Record<string, string | string[] | undefined>, body: UpstreamBody): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null {
@@ -149,6 +149,7 @@ function decoderFor(headers: Record<string, string | string[] | undefined>, body
           : null;
   if (!decoder) return null;
   delete headers["content-encoding"];
+  delete headers["content-length"]; // the compressed length: not the body's any more
   body.decodeFrom(decoder);
   decoder.on("data", (chunk: Buffer) => body.push(chunk));
   decoder.on("end", () => body.finish());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkRequestLine, guardBody } from "./request-guard";
+import { PassThrough } from "node:stream";
+import { answerClientError, checkRequestLine, guardBody } from "./request-guard";
 
 describe("request guard (server.ts)", () => {
   it.each(["TRACE", "PROPFIND", "MKCOL", "LOCK", "SEARCH"])("answers %s with 405 and Allow instead of a framework 500", (method) => {
@@ -29,5 +30,24 @@ describe("request guard (server.ts)", () => {
     const a = checkRequestLine("GET", "/gateway/%00/v1/models")!;
     expect(JSON.parse(guardBody("/gateway/%00/v1/models", a))).toEqual({ error: { message: a.message, type: "not_found_error", code: "not_found" } });
     expect(JSON.parse(guardBody("/api/v1/x", a))).toEqual({ error: { code: "not_found", message: a.message } });
+  });
+});
+
+describe("client errors (the parser's, before any handler)", () => {
+  const answer = (code: string) => {
+    const socket = new PassThrough();
+    let written = "";
+    socket.on("data", (c) => (written += c));
+    answerClientError(Object.assign(new Error(code), { code }), socket);
+    return written;
+  };
+
+  it.each([
+    ["ERR_HTTP_REQUEST_TIMEOUT", "408 Request Timeout"],
+    ["HPE_HEADER_TIMEOUT", "408 Request Timeout"],
+    ["HPE_HEADER_OVERFLOW", "431 Request Header Fields Too Large"],
+    ["HPE_INVALID_CHUNK_SIZE", "400 Bad Request"],
+  ])("%s → %s", (code, status) => {
+    expect(answer(code)).toMatch(new RegExp(`^HTTP/1.1 ${status}\r\n`));
   });
 });

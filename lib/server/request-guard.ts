@@ -100,7 +100,9 @@ export function answerClientError(err: NodeJS.ErrnoException & { code?: string }
       ? [405, "Method Not Allowed", "method_not_allowed", `Unknown method; Gatehouse serves ${SERVED_METHODS.join(", ")}`]
       : err.code === "HPE_HEADER_OVERFLOW"
         ? [431, "Request Header Fields Too Large", "validation", "The request headers are too large"]
-        : [400, "Bad Request", "validation", "Malformed HTTP request"];
+        : err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "HPE_HEADER_TIMEOUT"
+          ? [408, "Request Timeout", "request_timeout", "The request took too long to arrive (Node's headersTimeout / requestTimeout)"]
+          : [400, "Bad Request", "validation", "Malformed HTTP request"];
   const body = JSON.stringify({ error: { code, message } });
   const allow = status === 405 ? `allow: ${SERVED_METHODS.join(", ")}\r\n` : "";
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${allow}connection: close\r\n\r\n${body}`);

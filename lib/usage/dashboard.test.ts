@@ -78,6 +78,15 @@ describe("usage dashboard", () => {
     ]);
   });
 
+  it("calls refused at the door: their own filter, and a label that says no key was known", async () => {
+    const db = await getDb();
+    await db.insert(requestLogs).values({ providerKey: "p1", method: "POST", path: "/v1/chat/completions", latencyMs: 1, status: 401, outcome: "refused", errorCode: "invalid_api_key", createdAt: new Date("2026-03-02T13:00:00Z") });
+    const refused = await listCalls({ actor: admin, filters: parseUsageFilters({ ...range, outcome: "refused" }) });
+    expect(refused.calls.map((c) => [c.status, c.errorCode, c.keyId])).toEqual([[401, "invalid_api_key", null]]);
+    const byKey = await getBreakdown({ actor: admin, filters: parseUsageFilters(range), by: "key" });
+    expect(byKey.find((r) => r.id === null)).toMatchObject({ label: "no key (refused)", requests: 1 });
+  });
+
   it("a user sees only their own calls, whatever user they ask for", async () => {
     const filters = parseUsageFilters({ ...range, userId: admin.userId });
     expect((await getRangeTotals({ actor: someone, filters })).requests).toBe(2);

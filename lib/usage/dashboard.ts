@@ -117,7 +117,8 @@ export async function getBreakdown({ actor, filters, by, limit = 10 }: { actor: 
   return rows.map((r) => {
     const id = r.id as string | null;
     const label =
-      by === "user" ? (id ? (names.get(id) ?? "deleted user") : "deleted user") : by === "key" ? (id ? (names.get(id) ?? "deleted key") : "deleted key") : id === "" ? "(no model)" : (id ?? "—");
+      // No id: the call named no known key (refused at the door, e.g. an unknown key).
+      by === "user" ? (id ? (names.get(id) ?? "deleted user") : "no user (unknown key)") : by === "key" ? (id ? (names.get(id) ?? "deleted key") : "no key (refused)") : id === "" ? "(no model)" : (id ?? "—");
     return { id, label, ...toNumbers(r) };
   });
 }
@@ -159,7 +160,7 @@ function callsWhere(actor: Actor, f: UsageFilters, after?: { at: string; id: num
     f.keyId ? eq(requestLogs.virtualKeyId, f.keyId) : undefined,
     f.provider ? eq(requestLogs.providerKey, f.provider) : undefined,
     f.model !== undefined ? (f.model === "" ? sql`${requestLogs.model} is null` : eq(requestLogs.model, f.model)) : undefined,
-    f.outcome === "limited" ? eq(requestLogs.outcome, "limited") : f.outcome === "errors" ? or(gte(requestLogs.status, 400), ne(requestLogs.outcome, "success")) : undefined,
+    f.outcome === "limited" || f.outcome === "refused" ? eq(requestLogs.outcome, f.outcome) : f.outcome === "errors" ? or(gte(requestLogs.status, 400), ne(requestLogs.outcome, "success")) : undefined,
     after ? sql`(${requestLogs.createdAt}, ${requestLogs.id}) < (${after.at}::timestamptz, ${after.id})` : undefined,
   );
 }

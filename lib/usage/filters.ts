@@ -22,8 +22,8 @@ const schema = z
     model: z.preprocess(blank, z.string().max(200).optional()),
     /** Chart buckets; default: hours for ranges of up to 2 days, else days. */
     bucket: z.preprocess(blank, z.enum(["hour", "day"], { error: "Choose hour or day" }).optional()),
-    /** Show only refused/limited calls (`limited`) or failures (`errors`) in the calls table. */
-    outcome: z.preprocess(blank, z.enum(["limited", "errors"], { error: "Choose limited or errors" }).optional()),
+    /** Show only calls refused by a limit (`limited`), refused at the door (`refused`: unknown or revoked key, provider not allowed…) or failures (`errors`) in the calls table. */
+    outcome: z.preprocess(blank, z.enum(["limited", "refused", "errors"], { error: "Choose limited, refused or errors" }).optional()),
     /** Opaque: the `nextCursor` of the previous page. */
     cursor: z.preprocess(blank, z.string().max(100).regex(/^[0-9T:.+\- ]+\|\d+$/, "Invalid cursor").optional()),
     limit: z.preprocess((v) => (blank(v) === undefined ? undefined : Number(v)), z.number({ error: "limit must be a number" }).int().min(1).max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`).default(50)),

@@ -57,7 +57,7 @@ export function CallsTable({ calls, showUser }: { calls: CallDTO[]; showUser: bo
                 <TimeAgo iso={c.createdAt} />
               </Td>
               {showUser ? <Td label="User">{c.username ?? <span className="text-zinc-600">deleted user</span>}</Td> : null}
-              <Td label="Key">{c.keyName ?? <span className="text-zinc-600">deleted key</span>}</Td>
+              <Td label="Key">{c.keyName ?? <span className="text-zinc-600">{c.keyId ? "deleted key" : "no key"}</span>}</Td>
               <Td label="Provider · model">
                 <div className="min-w-0">
                   <span title={c.providerName ?? "deleted provider"}>{c.providerName ?? c.providerKey}</span>
@@ -123,7 +123,7 @@ function CallDetails({ call }: { call: CallDTO }) {
         {call.limitRefused ? <Row label="Limit refused">{call.limitRefused}</Row> : null}
         {call.errorCode ? <Row label="Error code">{call.errorCode}</Row> : null}
         <Row label="User">{call.username ?? "deleted user"}</Row>
-        <Row label="Key">{call.keyName ?? "deleted key"}</Row>
+        <Row label="Key">{call.keyName ?? (call.keyId ? "deleted key" : "no key (refused at the door)")}</Row>
         <Row label="Provider">
           {call.providerName ?? call.providerKey} <span className="font-mono text-xs text-zinc-600">{call.providerKey}</span>
         </Row>

@@ -124,6 +124,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
             <select id="f-outcome" name="outcome" defaultValue={filters.outcome ?? ""} className={inputStyles}>
               <option value="">All calls</option>
               <option value="errors">Errors only</option>
+              <option value="refused">Refused at the door</option>
               <option value="limited">Refused by a limit</option>
             </select>
           </FilterField>
